@@ -1,0 +1,77 @@
+/**
+ * Compiles a set of knowledge files into one bundle, checking what no single file can:
+ * unique ids, comparisons that point at real entries, and aliases claimed by two entries.
+ * @module
+ */
+import type { KnowledgeIssue } from '../errors.js';
+import { parseEntry } from './parse-entry.js';
+import type { Entry, KnowledgeBundle } from './schema.js';
+
+export interface SourceFile {
+  file: string;
+  source: string;
+}
+
+export type CompileResult = { ok: true; bundle: KnowledgeBundle } | { ok: false; issues: KnowledgeIssue[] };
+
+export function compileKnowledge(files: readonly SourceFile[]): CompileResult {
+  const issues: KnowledgeIssue[] = [];
+  const entries: Entry[] = [];
+  const fileOf = new Map<string, string>();
+  const sourceOf = new Map<string, string>();
+
+  for (const { file, source } of files) {
+    const result = parseEntry(file, source);
+    if (!result.ok) {
+      issues.push(...result.issues);
+      continue;
+    }
+    const earlier = fileOf.get(result.entry.id);
+    if (earlier) {
+      issues.push({ file, line: 2, field: 'id', message: `"${result.entry.id}" is already used by ${earlier}` });
+      continue;
+    }
+    fileOf.set(result.entry.id, file);
+    sourceOf.set(result.entry.id, source);
+    entries.push(result.entry);
+  }
+
+  const aliasOwner = new Map<string, string>();
+  for (const entry of entries) {
+    const file = fileOf.get(entry.id) ?? entry.id;
+    const source = sourceOf.get(entry.id) ?? '';
+    for (const target of Object.keys(entry.compare)) {
+      if (!fileOf.has(target)) {
+        issues.push({
+          file,
+          line: lineOf(source, target),
+          field: `compare.${target}`,
+          message: `no entry has the id "${target}"`,
+        });
+      }
+    }
+    for (const alias of entry.aliases) {
+      const key = alias.toLowerCase();
+      const owner = aliasOwner.get(key);
+      if (owner && owner !== entry.id) {
+        issues.push({
+          file,
+          line: lineOf(source, alias),
+          field: 'aliases',
+          message: `"${alias}" is already an alias of ${owner}`,
+        });
+      }
+      aliasOwner.set(key, entry.id);
+    }
+  }
+
+  if (issues.length > 0) return { ok: false, issues };
+  entries.sort((a, b) => a.id.localeCompare(b.id));
+  return { ok: true, bundle: { version: 1, entries } };
+}
+
+/** The first line of `source` that mentions `needle`, for pointing at a cross-entry problem. */
+function lineOf(source: string, needle: string): number {
+  const index = source.split('\n').findIndex((line, i) => i > 0 && line.includes(needle));
+  return index > 0 ? index + 1 : 1;
+}

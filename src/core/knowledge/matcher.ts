@@ -1,0 +1,276 @@
+/**
+ * Ranks knowledge entries against free text and structured hints.
+ *
+ * Structured evidence comes first: status codes (from hints, or found in the text), vendor and team
+ * aliases, and signal regexes. MiniSearch's full-text ranking over every entry's prose breaks ties and
+ * is the fallback when nothing structured fires. Every match carries the reasons that put it there.
+ * @module
+ */
+import MiniSearch from 'minisearch';
+import type { Entry } from './schema.js';
+import { anchorOf, type IndexedSignal, SignalIndex } from './signal-index.js';
+
+export interface MatchHints {
+  /** An HTTP status code the sender reported explicitly (a label, a field), not guessed from text. */
+  statusCode?: number | undefined;
+}
+
+export type ReasonKind = 'code' | 'alias' | 'signal' | 'text';
+
+export interface MatchReason {
+  kind: ReasonKind;
+  /** What fired: the code, the alias as written in the entry, the signal's regex, or the matched terms. */
+  detail: string;
+}
+
+export interface Match {
+  id: string;
+  title: string;
+  /** In [0, 1]: how sure the matcher is that this entry explains the text. */
+  confidence: number;
+  reasons: MatchReason[];
+}
+
+export interface MatchResult {
+  matches: Match[];
+  /** True when the best match is too weak to state as the answer: show the runners-up instead. */
+  lowConfidence: boolean;
+}
+
+export interface Matcher {
+  match(text: string, hints?: MatchHints): MatchResult;
+  readonly entries: readonly Entry[];
+}
+
+export interface MatcherOptions {
+  /** How many matches to return at most. */
+  limit?: number;
+  /** Below this confidence the result is flagged as low confidence. */
+  lowConfidenceBelow?: number;
+}
+
+// Weights: a structured hint or an exact alias is near-certain; a signal phrase is strong; a status code
+// found somewhere in free text is weaker (the text may name the code of a different layer), and weaker
+// still for symptom entries that merely list the code.
+const WEIGHT = {
+  hintCode: 3,
+  queryIsCode: 4,
+  codeInContext: 2.2,
+  bareCode: 1,
+  symptomCodeFactor: 0.45,
+  alias: 4,
+  firstSignal: 2.6,
+  extraSignal: 0.8,
+  maxExtraSignals: 3,
+  fullText: 1.6,
+} as const;
+
+const MAX_QUERY_CHARS = 4000;
+const MAX_FULLTEXT_TERMS = 48;
+
+// A 3-digit status code not glued to other digits, dots, colons or dashes (times, IPs, versions, AUTH-401).
+const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w.:/-]|\.\d)/g;
+const CODE_CONTEXT_BEFORE =
+  /(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|got|response|responded|with|failed|failure|err)[\s:=#"'(]*$/i;
+const ONLY_A_CODE = /^\s*(?:http\s*)?([1-5]\d\d)(?:\s+(?:error|status|code|response|errors))?\s*$/i;
+const LETTERS_ONLY = /^[A-Za-z]+$/;
+const TOKEN_SPLIT = /[\s"'`,;()[\]{}<>=|\\/]+/;
+const TRIM_PUNCTUATION = /^[^\w]+|[:.!?,]+$/g;
+
+interface Scored {
+  score: number;
+  reasons: MatchReason[];
+  signals: number;
+}
+
+export function createMatcher(entries: readonly Entry[], options: MatcherOptions = {}): Matcher {
+  const limit = options.limit ?? 5;
+  const lowBelow = options.lowConfidenceBelow ?? 0.5;
+
+  const codeOwners = new Map<number, number[]>();
+  const aliasExact = new Map<string, { entry: number; alias: string }>();
+  const aliasFolded = new Map<string, { entry: number; alias: string }>();
+  const phraseAliases: { entry: number; alias: string; lower: string }[] = [];
+  const signals: IndexedSignal[] = [];
+
+  entries.forEach((entry, index) => {
+    for (const code of entry.codes) {
+      const owners = codeOwners.get(code) ?? [];
+      owners.push(index);
+      codeOwners.set(code, owners);
+    }
+    for (const alias of entry.aliases) {
+      if (/\s/.test(alias)) phraseAliases.push({ entry: index, alias, lower: alias.toLowerCase() });
+      // Plain words such as INTERNAL or UNKNOWN fire only in the case systems print them, so the
+      // everyday words "internal" and "unknown" do not.
+      else if (LETTERS_ONLY.test(alias)) aliasExact.set(alias, { entry: index, alias });
+      else aliasFolded.set(alias.toLowerCase(), { entry: index, alias });
+    }
+    for (const source of entry.signals) {
+      signals.push({ entryIndex: index, source, regex: new RegExp(source, 'i'), anchor: anchorOf(source) });
+    }
+  });
+  const signalIndex = new SignalIndex(signals);
+
+  const fullText = new MiniSearch<{ id: number; title: string; aliases: string; signals: string; prose: string }>({
+    fields: ['title', 'aliases', 'signals', 'prose'],
+    searchOptions: {
+      boost: { title: 2, aliases: 2, signals: 1.5, prose: 1 },
+      prefix: (term) => term.length >= 5,
+      fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
+      combineWith: 'OR',
+    },
+  });
+  fullText.addAll(
+    entries.map((entry, id) => ({
+      id,
+      title: entry.title,
+      aliases: entry.aliases.join(' '),
+      signals: entry.signals.map((s) => s.replace(/[^A-Za-z0-9]+/g, ' ')).join(' '),
+      prose: [entry.summary, ...entry.causes, ...entry.examples, entry.body].join(' '),
+    })),
+  );
+
+  const scores: (Scored | undefined)[] = new Array(entries.length);
+  const touched: number[] = [];
+  const add = (entry: number, points: number, reason: MatchReason) => {
+    let scored = scores[entry];
+    if (!scored) {
+      scored = { score: 0, reasons: [], signals: 0 };
+      scores[entry] = scored;
+      touched.push(entry);
+    }
+    scored.score += points;
+    scored.reasons.push(reason);
+  };
+
+  const addCode = (code: number, weight: number, detail: string) => {
+    for (const owner of codeOwners.get(code) ?? []) {
+      const factor = entries[owner]?.kind === 'status' ? 1 : WEIGHT.symptomCodeFactor;
+      add(owner, weight * factor, { kind: 'code', detail });
+    }
+  };
+
+  const match = (rawText: string, hints: MatchHints = {}): MatchResult => {
+    const text = rawText.length > MAX_QUERY_CHARS ? rawText.slice(0, MAX_QUERY_CHARS) : rawText;
+    const lower = text.toLowerCase();
+
+    if (hints.statusCode !== undefined) addCode(hints.statusCode, WEIGHT.hintCode, `status ${hints.statusCode}`);
+
+    const onlyCode = ONLY_A_CODE.exec(text);
+    if (onlyCode) {
+      addCode(Number(onlyCode[1]), WEIGHT.queryIsCode, onlyCode[1] as string);
+    } else {
+      const codesSeen = new Set<number>();
+      for (const found of text.matchAll(CODE_IN_TEXT)) {
+        const code = Number(found[1]);
+        if (codesSeen.has(code) || !codeOwners.has(code)) continue;
+        codesSeen.add(code);
+        const before = text.slice(Math.max(0, (found.index ?? 0) - 24), found.index);
+        const inContext = CODE_CONTEXT_BEFORE.test(before) || (found.index ?? 0) === 0;
+        addCode(code, inContext ? WEIGHT.codeInContext : WEIGHT.bareCode, String(code));
+      }
+    }
+
+    const aliasesSeen = new Set<string>();
+    for (const raw of text.split(TOKEN_SPLIT)) {
+      if (raw.length < 2) continue;
+      const token = raw.replace(TRIM_PUNCTUATION, '');
+      const hit = aliasExact.get(token) ?? aliasFolded.get(token.toLowerCase()) ?? aliasForPrefixed(token);
+      if (hit && !aliasesSeen.has(hit.alias)) {
+        aliasesSeen.add(hit.alias);
+        add(hit.entry, WEIGHT.alias, { kind: 'alias', detail: hit.alias });
+      }
+    }
+    for (const phrase of phraseAliases) {
+      if (!aliasesSeen.has(phrase.alias) && lower.includes(phrase.lower)) {
+        aliasesSeen.add(phrase.alias);
+        add(phrase.entry, WEIGHT.alias, { kind: 'alias', detail: phrase.alias });
+      }
+    }
+
+    signalIndex.matching(lower, (signal) => {
+      const current = scores[signal.entryIndex];
+      const count = current?.signals ?? 0;
+      if (count > WEIGHT.maxExtraSignals) return;
+      add(signal.entryIndex, count === 0 ? WEIGHT.firstSignal : WEIGHT.extraSignal, {
+        kind: 'signal',
+        detail: signal.source,
+      });
+      (scores[signal.entryIndex] as Scored).signals = count + 1;
+    });
+
+    const terms = fullTextQuery(lower);
+    if (terms.length > 0) {
+      const hits = fullText.search(terms);
+      const best = hits[0]?.score ?? 0;
+      for (const hit of hits.slice(0, 8)) {
+        const share = hit.score / best;
+        if (share < 0.25) break;
+        add(hit.id as number, WEIGHT.fullText * share, { kind: 'text', detail: hit.terms.slice(0, 6).join(' ') });
+      }
+    }
+
+    const ranked = touched
+      .map((index) => ({ index, scored: scores[index] as Scored }))
+      .sort((a, b) => b.scored.score - a.scored.score || a.index - b.index);
+    const top = ranked[0]?.scored.score ?? 0;
+    const second = ranked[1]?.scored.score ?? 0;
+
+    const matches: Match[] = ranked.slice(0, limit).map(({ index, scored }, rank) => {
+      const entry = entries[index] as Entry;
+      return {
+        id: entry.id,
+        title: entry.title,
+        confidence: round(confidenceOf(scored.score, rank === 0 ? second : top, rank === 0)),
+        reasons: scored.reasons,
+      };
+    });
+
+    for (const index of touched) scores[index] = undefined;
+    touched.length = 0;
+
+    return { matches, lowConfidence: (matches[0]?.confidence ?? 0) < lowBelow };
+  };
+
+  function aliasForPrefixed(token: string) {
+    // "AUTH-401:" or "ECONNREFUSED," are caught by trimming; "Error:ECONNREFUSED" by the last part.
+    const colon = token.lastIndexOf(':');
+    if (colon <= 0) return undefined;
+    const tail = token.slice(colon + 1);
+    return aliasExact.get(tail) ?? aliasFolded.get(tail.toLowerCase());
+  }
+
+  return { match, entries };
+}
+
+/**
+ * Absolute evidence saturates towards 1; a close runner-up pulls the top match down, because two
+ * entries explaining the same text equally well is itself uncertainty worth showing.
+ */
+function confidenceOf(score: number, other: number, isTop: boolean): number {
+  const absolute = 1 - Math.exp(-score / 2.2);
+  if (!isTop) return absolute * Math.min(1, score / Math.max(other, 1e-9)) * 0.9;
+  const margin = score > 0 ? (score - other) / score : 0;
+  return absolute * (0.55 + 0.45 * margin);
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+const STOP_WORDS = new Set(
+  'the a an and or of to in on at for is are was were be been it this that with from by as not no error errors http https www com request response failed status code message'.split(
+    ' ',
+  ),
+);
+
+function fullTextQuery(lower: string): string {
+  const terms: string[] = [];
+  const seen = new Set<string>();
+  for (const term of lower.split(/[^a-z0-9_]+/)) {
+    if (term.length < 3 || STOP_WORDS.has(term) || seen.has(term) || /^\d+$/.test(term)) continue;
+    seen.add(term);
+    terms.push(term);
+    if (terms.length >= MAX_FULLTEXT_TERMS) break;
+  }
+  return terms.join(' ');
+}
