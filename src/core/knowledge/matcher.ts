@@ -62,7 +62,7 @@ const WEIGHT = {
   firstSignal: 2.6,
   extraSignal: 0.8,
   maxExtraSignals: 3,
-  fullText: 1.6,
+  fullText: 1.4,
 } as const;
 
 const MAX_QUERY_CHARS = 4000;
@@ -234,10 +234,10 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   };
 
   function aliasForPrefixed(token: string) {
-    // "AUTH-401:" or "ECONNREFUSED," are caught by trimming; "Error:ECONNREFUSED" by the last part.
-    const colon = token.lastIndexOf(':');
-    if (colon <= 0) return undefined;
-    const tail = token.slice(colon + 1);
+    // "Error:ECONNREFUSED" and "java.net.UnknownHostException": the code is the last part.
+    const cut = Math.max(token.lastIndexOf(':'), token.lastIndexOf('.'));
+    if (cut <= 0) return undefined;
+    const tail = token.slice(cut + 1);
     return aliasExact.get(tail) ?? aliasFolded.get(tail.toLowerCase());
   }
 

@@ -1,0 +1,105 @@
+/**
+ * Configuration parsed once, from a plain record (process.env on Node, env bindings on Workers).
+ * A present but unusable value stops the start with the variable's name; absent values take defaults.
+ * @module
+ */
+import { ConfigError } from './errors.js';
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode instead of HTTP when set. */
+  appToken: string | undefined;
+  apiUrl: string;
+  alertChannel: string | undefined;
+}
+
+export interface Config {
+  port: number;
+  databasePath: string;
+  /** Undefined = offline mode: Slack calls are logged as the Block Kit they would send. */
+  slack: SlackConfig | undefined;
+  /** Where alerts go when Slack is offline or no channel is set; the name shows in logs. */
+  alertChannel: string;
+  webhookToken: string | undefined;
+  apiToken: string | undefined;
+  /** Alerts older than this many days lose their stored payload; fix outcomes are kept. */
+  retentionDays: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+
+  const botToken = get('SLACK_BOT_TOKEN');
+  const signingSecret = get('SLACK_SIGNING_SECRET');
+  const appToken = get('SLACK_APP_TOKEN');
+  if (botToken && !botToken.startsWith('xoxb-') && !botToken.startsWith('xoxp-')) {
+    throw new ConfigError('SLACK_BOT_TOKEN', 'a bot token starts with "xoxb-"');
+  }
+  if (appToken && !appToken.startsWith('xapp-'))
+    throw new ConfigError('SLACK_APP_TOKEN', 'an app-level token starts with "xapp-"');
+  if (appToken && !botToken) throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN is set');
+  if (botToken && !signingSecret && !appToken) {
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET',
+      'is required with SLACK_BOT_TOKEN in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (signingSecret && !botToken)
+    throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_SIGNING_SECRET is set');
+
+  const apiUrl = parseUrl('SLACK_API_URL', get('SLACK_API_URL') ?? 'https://slack.com/api/');
+  const alertChannel = get('SLACK_ALERT_CHANNEL');
+  if (alertChannel && !/^[A-Z0-9]{8,}$|^#?[a-z0-9][a-z0-9._-]*$/.test(alertChannel)) {
+    throw new ConfigError('SLACK_ALERT_CHANNEL', 'use a channel id such as C0123456789');
+  }
+
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  return {
+    port: parseInteger('PORT', get('PORT'), 3000, 0, 65535),
+    databasePath: get('DATABASE_PATH') ?? './data/apierr.db',
+    slack: botToken
+      ? {
+          botToken,
+          signingSecret: signingSecret ?? '',
+          appToken,
+          apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+          alertChannel,
+        }
+      : undefined,
+    alertChannel: alertChannel ?? 'offline-alerts',
+    webhookToken: get('WEBHOOK_TOKEN'),
+    apiToken: get('API_TOKEN'),
+    retentionDays: parseInteger('RETENTION_DAYS', get('RETENTION_DAYS'), 90, 1, 36500),
+    logLevel: logLevel as Config['logLevel'],
+  };
+}
+
+function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `"${raw}" is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseUrl(name: string, raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    return url.href;
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not an http(s) URL`);
+  }
+}

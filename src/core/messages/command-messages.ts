@@ -1,0 +1,183 @@
+/**
+ * What `/apierr` answers: an explanation, a comparison, best guesses, help, or the fix statistics.
+ * @module
+ */
+
+import type { RankedFix } from '../fixes/rank.js';
+import { describeRecord } from '../fixes/rank.js';
+import type { Explanation } from '../knowledge/explain.js';
+import type { Entry } from '../knowledge/schema.js';
+import type { Delivery, EntryStats } from '../ports.js';
+import { reasonsText } from './alert-messages.js';
+import {
+  actions,
+  type Block,
+  capBlocks,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  listSections,
+  type SlackPayload,
+  section,
+} from './blocks.js';
+import { describeLayer, percent } from './layer.js';
+
+export const SHARE_ACTION = 'apierr_share';
+
+export const COMMAND_EXAMPLES = [
+  '`/apierr 429`',
+  '`/apierr AUTH-401`',
+  '`/apierr cors preflight`',
+  '`/apierr 401 vs 403`',
+  '`/apierr stats`',
+];
+
+export function renderExplanation(
+  explanation: Explanation,
+  fixes: readonly RankedFix[],
+  query: string,
+  shareable: boolean,
+): SlackPayload {
+  const share = shareable
+    ? [
+        actions('share', [
+          { text: 'Share in channel', actionId: SHARE_ACTION, value: query.slice(0, 1900), style: 'primary' },
+        ]),
+      ]
+    : [];
+  switch (explanation.kind) {
+    case 'entry': {
+      const { entry, match, runnersUp, lowConfidence } = explanation;
+      const blocks: Block[] = [header(entry.title)];
+      if (lowConfidence)
+        blocks.push(context(':warning: Low confidence: this is the best guess; alternatives are below.'));
+      blocks.push(section(escapeMrkdwn(entry.summary)));
+      blocks.push(context(`*Likely layer:* ${describeLayer(entry.layer)}`, `*Matched on:* ${reasonsText(match)}`));
+      blocks.push(
+        section(`*Check first*\n${entry.first_checks.map((c, i) => `${i + 1}. ${escapeMrkdwn(c)}`).join('\n')}`),
+      );
+      blocks.push(section(`*Fixes, best first*\n${fixLines(fixes).join('\n')}`));
+      const compare = Object.entries(entry.compare).slice(0, 4);
+      if (compare.length > 0) {
+        blocks.push(
+          section(
+            `*Not to be confused with*\n${compare.map(([id, rule]) => `• \`${id}\`: ${escapeMrkdwn(rule)}`).join('\n')}`,
+          ),
+        );
+      }
+      if (lowConfidence && runnersUp.length > 0) {
+        blocks.push(
+          context(
+            `It could also be: ${runnersUp.map((m) => `${escapeMrkdwn(m.title)} (${percent(m.confidence)})`).join(', ')}`,
+          ),
+        );
+      }
+      return { text: `${entry.title}: ${entry.summary}`, blocks: capBlocks([...blocks, ...share]) };
+    }
+    case 'comparison': {
+      const { left, right, rules } = explanation;
+      const blocks: Block[] = [header(`${left.title} vs ${right.title}`)];
+      blocks.push(
+        section(
+          rules.length > 0
+            ? rules.map((rule) => `• ${escapeMrkdwn(rule.text)}`).join('\n')
+            : 'No rule in the knowledge base sets these two apart; here is what each one means.',
+        ),
+      );
+      for (const entry of [left, right]) blocks.push(divider(), ...entrySummary(entry));
+      return { text: `${left.title} vs ${right.title}`, blocks: capBlocks([...blocks, ...share]) };
+    }
+    case 'none':
+      return renderNoMatch(
+        explanation.query,
+        explanation.suggestions.map((s) => `${s.title} (${percent(s.confidence)})`),
+      );
+  }
+}
+
+function entrySummary(entry: Entry): Block[] {
+  return [
+    section(`*${escapeMrkdwn(entry.title)}*\n${escapeMrkdwn(entry.summary)}`),
+    context(
+      `*Likely layer:* ${describeLayer(entry.layer)}`,
+      `*Check first:* ${escapeMrkdwn(entry.first_checks[0] ?? '')}`,
+    ),
+  ];
+}
+
+function fixLines(fixes: readonly RankedFix[]): string[] {
+  return fixes.map((fix, i) => {
+    const record = describeRecord(fix);
+    return `${i + 1}. ${escapeMrkdwn(fix.text)}${record ? ` _(${record})_` : ''}`;
+  });
+}
+
+export function renderNoMatch(query: string, guesses: readonly string[]): SlackPayload {
+  const lines = [`Nothing in the knowledge base explains *${escapeMrkdwn(query)}* with confidence.`];
+  if (guesses.length > 0) lines.push(`Closest guesses: ${guesses.map(escapeMrkdwn).join(', ')}`);
+  return {
+    text: `No confident match for "${query}"`,
+    blocks: [
+      section(lines.join('\n')),
+      context(
+        `Try a status code, a vendor code, a phrase from the error or a comparison: ${COMMAND_EXAMPLES.slice(0, 4).join(' ')}`,
+      ),
+    ],
+  };
+}
+
+export function renderHelp(): SlackPayload {
+  return {
+    text: 'apierr explains API errors',
+    blocks: [
+      section(
+        [
+          '*apierr* explains API errors: what they usually mean, which layer produced them, what to check first, and the fixes that worked here before.',
+          '',
+          '• `/apierr <status code, vendor code or error text>`: explain it (`/apierr 429`, `/apierr ECONNREFUSED`, `/apierr jwt expired`)',
+          '• `/apierr <a> vs <b>`: tell two look-alikes apart (`/apierr 401 vs 403`)',
+          '• `/apierr stats`: which fixes resolved alerts, and deliveries that failed',
+          '• `/apierr help`: this message',
+        ].join('\n'),
+      ),
+      context(
+        'Under an alert, react with a fix number (:one: :two: …) or press its button to record the fix that worked.',
+      ),
+    ],
+  };
+}
+
+export function renderStats(
+  stats: readonly EntryStats[],
+  titles: ReadonlyMap<string, Entry>,
+  failed: readonly (Delivery & { alertTitle: string })[],
+): SlackPayload {
+  const blocks: Block[] = [header('apierr stats')];
+  if (stats.length === 0) {
+    blocks.push(section('No alerts have been explained yet.'));
+  } else {
+    const lines = stats.map((s) => {
+      const entry = titles.get(s.entryId);
+      const best = s.fixes[0];
+      const fixText = best ? (entry?.fixes.find((f) => f.id === best.fixId)?.text ?? best.fixId) : undefined;
+      return `• *${escapeMrkdwn(entry?.title ?? s.entryId)}*: ${s.alerts} alert${s.alerts === 1 ? '' : 's'}${
+        best && fixText ? `; best fix: ${escapeMrkdwn(fixText)} (${best.resolved} of ${s.marked})` : ''
+      }`;
+    });
+    blocks.push(...listSections(lines, 20));
+  }
+  if (failed.length > 0) {
+    blocks.push(divider());
+    blocks.push(
+      ...listSections(
+        failed.map(
+          (d) =>
+            `• :warning: ${d.state} ${d.kind} for *${escapeMrkdwn(d.alertTitle)}*${d.lastError ? `: ${escapeMrkdwn(d.lastError)}` : ''}`,
+        ),
+        10,
+      ),
+    );
+  }
+  return { text: 'apierr stats', blocks: capBlocks(blocks) };
+}

@@ -1,0 +1,22 @@
+/**
+ * What the use cases need, gathered once per process (Node) or per request (Workers).
+ * @module
+ */
+import type { Matcher } from '../knowledge/matcher.js';
+import type { Entry } from '../knowledge/schema.js';
+import type { AlertStore, Clock, Logger, SlackPort } from '../ports.js';
+
+export interface CoreServices {
+  store: AlertStore;
+  slack: SlackPort;
+  matcher: Matcher;
+  entries: ReadonlyMap<string, Entry>;
+  clock: Clock;
+  logger: Logger;
+  /** The channel alerts are posted to. */
+  alertChannel: string;
+}
+
+export function indexEntries(entries: readonly Entry[]): ReadonlyMap<string, Entry> {
+  return new Map(entries.map((entry) => [entry.id, entry]));
+}

@@ -1,0 +1,72 @@
+/**
+ * `createApp(services)`: the one Hono app that tests, Node and Workers all serve.
+ * @module
+ * @example
+ * const app = createApp(services);
+ * const res = await app.request('/healthz');
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { problem } from './problem.js';
+import { apiRoutes } from './routes/api.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import type { HttpServices, ServicesResolver } from './services.js';
+
+type Env = { Variables: { services: HttpServices } };
+
+export function createApp(services: HttpServices | ServicesResolver): Hono<Env> {
+  const resolve: ServicesResolver = typeof services === 'function' ? services : () => services;
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    c.set('services', await resolve(c));
+    await next();
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.post('/slack/events', async (c) => {
+    const handler = c.var.services.slackEvents;
+    if (!handler) {
+      return problem(c, {
+        type: 'slack-offline',
+        title: 'Slack is not configured',
+        status: 503,
+        detail: 'apierr runs in offline mode: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to receive Slack requests.',
+      });
+    }
+    return handler(c.req.raw);
+  });
+
+  app.route('/webhooks', webhookRoutes());
+  app.route('/api', apiRoutes());
+
+  app.notFound((c) =>
+    problem(c, {
+      type: 'not-found',
+      title: 'Not found',
+      status: 404,
+      detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`,
+    }),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      return problem(c, {
+        type: status === 413 ? 'payload-too-large' : 'invalid-payload',
+        title: error.message || 'Bad request',
+        status,
+      });
+    }
+    c.var.services?.logger.error({ err: error, path: new URL(c.req.url).pathname }, 'unhandled error');
+    // Never a stack trace on the wire.
+    return problem(c, {
+      type: 'internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'The error was logged; nothing you sent was lost if you got a 2xx before.',
+    });
+  });
+  return app;
+}

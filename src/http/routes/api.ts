@@ -1,0 +1,125 @@
+/**
+ * `/api/*`: explain text as JSON, fix statistics, and the delivery queue. All need `API_TOKEN`.
+ * @module
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { DeliveryState } from '../../core/ports.js';
+import { requireBearer } from '../middleware/bearer.js';
+import { problem } from '../problem.js';
+import type { HttpServices } from '../services.js';
+
+type Env = { Variables: { services: HttpServices } };
+
+const explainBody = z.strictObject({
+  text: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20,000 characters'),
+  status_code: z.number().int().min(100).max(599).optional(),
+  limit: z.number().int().min(1).max(20).optional(),
+});
+
+export function apiRoutes(): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use('*', (c, next) =>
+    requireBearer(() => c.var.services.apiToken, 'The API is closed: set API_TOKEN and send it as a bearer token.')(
+      c,
+      next,
+    ),
+  );
+
+  app.post(
+    '/explain',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) =>
+        problem(c, {
+          type: 'payload-too-large',
+          title: 'Payload too large',
+          status: 413,
+          detail: 'The body is over 64 KiB.',
+        }),
+    }),
+    async (c) => {
+      const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+      if (contentType !== 'application/json') {
+        return problem(c, {
+          type: 'unsupported-media-type',
+          title: 'Unsupported media type',
+          status: 415,
+          detail: 'Send application/json.',
+          field: 'Content-Type',
+        });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch (error) {
+        return problem(c, {
+          type: 'invalid-json',
+          title: 'Malformed JSON',
+          status: 400,
+          detail: (error as Error).message,
+          pointer: '',
+        });
+      }
+      const parsed = explainBody.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const pointer = issue ? issue.path.map((p) => `/${String(p)}`).join('') : '';
+        return problem(c, {
+          type: 'invalid-payload',
+          title: 'Invalid request',
+          status: 422,
+          detail: issue?.message ?? 'invalid',
+          pointer,
+        });
+      }
+      const { matcher } = c.var.services;
+      const result = matcher.match(parsed.data.text, { statusCode: parsed.data.status_code });
+      const matches = result.matches.slice(0, parsed.data.limit ?? 5).map((m) => {
+        const entry = c.var.services.entries.get(m.id);
+        return { ...m, summary: entry?.summary, layer: entry?.layer, first_checks: entry?.first_checks };
+      });
+      return c.json({ matches, lowConfidence: result.lowConfidence });
+    },
+  );
+
+  app.get('/stats', async (c) => {
+    const { store, entries } = c.var.services;
+    const stats = await store.stats();
+    return c.json({
+      entries: stats.map((s) => ({
+        id: s.entryId,
+        title: entries.get(s.entryId)?.title ?? s.entryId,
+        alerts: s.alerts,
+        marked: s.marked,
+        fixes: (entries.get(s.entryId)?.fixes ?? []).map((fix) => ({
+          id: fix.id,
+          text: fix.text,
+          resolved: s.fixes.find((f) => f.fixId === fix.id)?.resolved ?? 0,
+        })),
+      })),
+    });
+  });
+
+  app.get('/deliveries', async (c) => {
+    const requested = c.req.query('state');
+    const states: DeliveryState[] =
+      requested === 'failed' ? ['failed'] : requested === 'pending' ? ['pending'] : ['failed', 'pending'];
+    const rows = await c.var.services.store.listDeliveries(states, 500);
+    return c.json({
+      deliveries: rows.map((d) => ({
+        id: d.id,
+        alert_id: d.alertId,
+        alert: d.alertTitle,
+        kind: d.kind,
+        channel: d.channel,
+        state: d.state,
+        attempts: d.attempts,
+        next_attempt_at: new Date(d.nextAttemptAt).toISOString(),
+        reason: d.lastError ?? null,
+      })),
+    });
+  });
+  return app;
+}

@@ -1,0 +1,113 @@
+/**
+ * `POST /webhooks/:source`: authenticate, parse, deduplicate and store, then answer; Slack is posted to
+ * after the answer, from the outbox, so a slow Slack never slows or fails the sender.
+ * @module
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
+import { requireBearer } from '../middleware/bearer.js';
+import { problem } from '../problem.js';
+import type { HttpServices } from '../services.js';
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** Sources whose senders label JSON as text (SNS posts `text/plain`). */
+const TEXT_BODY_SOURCES = new Set(['cloudwatch']);
+
+type Env = { Variables: { services: HttpServices } };
+
+export function webhookRoutes(): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.post(
+    '/:source',
+    async (c, next) => {
+      const parser = c.var.services.sources[c.req.param('source')];
+      if (!parser) {
+        return problem(c, {
+          type: 'not-found',
+          title: 'Unknown webhook source',
+          status: 404,
+          detail: `Use one of: ${Object.keys(c.var.services.sources).join(', ')}.`,
+          field: 'source',
+        });
+      }
+      await next();
+      return undefined;
+    },
+    async (c, next) => {
+      const services = c.var.services;
+      if (services.webhooksOpen && services.webhookToken === undefined) return next();
+      return requireBearer(
+        () => services.webhookToken,
+        'Webhooks are closed: set WEBHOOK_TOKEN and send it as a bearer token (or set WEBHOOKS_OPEN=true for a local trial).',
+      )(c, next);
+    },
+    bodyLimit({
+      maxSize: MAX_WEBHOOK_BYTES,
+      onError: (c) =>
+        problem(c, {
+          type: 'payload-too-large',
+          title: 'Payload too large',
+          status: 413,
+          detail: `The body is over ${MAX_WEBHOOK_BYTES} bytes.`,
+        }),
+    }),
+    async (c) => {
+      const services = c.var.services;
+      const source = c.req.param('source');
+      const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const isJson = contentType === 'application/json' || contentType.endsWith('+json');
+      if (!isJson && !(TEXT_BODY_SOURCES.has(source) && contentType === 'text/plain')) {
+        return problem(c, {
+          type: 'unsupported-media-type',
+          title: 'Unsupported media type',
+          status: 415,
+          detail: `Send the body as application/json${contentType ? `, not ${contentType}` : ''}.`,
+          field: 'Content-Type',
+        });
+      }
+
+      const raw = await c.req.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch (error) {
+        return problem(c, {
+          type: 'invalid-json',
+          title: 'Malformed JSON',
+          status: 400,
+          detail: `The body is not valid JSON: ${(error as Error).message}`,
+          pointer: '',
+        });
+      }
+
+      const headers: Record<string, string> = {};
+      c.req.raw.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = value;
+      });
+      const parsed = services.sources[source]?.(body, { headers });
+      if (!parsed?.ok) {
+        const error = parsed?.error;
+        return problem(c, {
+          type: 'invalid-payload',
+          title: `Not a ${source} payload`,
+          status: 422,
+          detail: error?.message ?? 'The body does not have the expected shape.',
+          pointer: error?.pointer ?? '',
+        });
+      }
+
+      if (parsed.alerts.length === 0) return c.json({ status: 'ignored', accepted: 0, duplicates: 0, alerts: [] }, 200);
+      const summary = await receiveAlerts(services, parsed.alerts);
+      if (summary.accepted > 0) services.defer(services.drainOutbox);
+      // 202: stored and queued for Slack. 200 for a pure redelivery: success, so the sender stops retrying.
+      return c.json(
+        { status: summary.accepted > 0 ? 'accepted' : 'duplicate', ...summary },
+        summary.accepted > 0 ? 202 : 200,
+      );
+    },
+  );
+  return app;
+}

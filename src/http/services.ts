@@ -1,0 +1,26 @@
+/**
+ * What the HTTP app is built from. On Node the services exist once; on Workers they are made per request
+ * from the bindings, so `createApp` takes a resolver too. Routes never read the environment themselves.
+ * @module
+ */
+import type { Context } from 'hono';
+import type { SourceParser } from '../core/alerts/alert.js';
+import type { Defer } from '../core/ports.js';
+import type { CoreServices } from '../core/use-cases/services.js';
+
+export interface HttpServices extends CoreServices {
+  /** Runs work after the answer: kicks the outbox on Node, `ctx.waitUntil` on Workers. */
+  defer: Defer;
+  /** Asks the outbox to deliver what is due now. */
+  drainOutbox: () => Promise<void>;
+  sources: Readonly<Record<string, SourceParser | undefined>>;
+  /** Bearer token webhook senders must present; undefined = closed unless `webhooksOpen`. */
+  webhookToken: string | undefined;
+  /** Explicitly accept unauthenticated webhooks (local trials only). */
+  webhooksOpen: boolean;
+  apiToken: string | undefined;
+  /** Handles `POST /slack/events` (Bolt's receiver on Node); undefined in offline mode. */
+  slackEvents: ((request: Request) => Promise<Response>) | undefined;
+}
+
+export type ServicesResolver = (c: Context) => HttpServices | Promise<HttpServices>;

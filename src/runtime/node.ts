@@ -1,0 +1,144 @@
+/**
+ * apierr on Node: the default runtime, and the only file besides worker.ts that reads the environment.
+ * Parses the configuration once, opens (and migrates) the SQLite file, starts the outbox and serves the
+ * Hono app on @hono/node-server; Slack through Bolt (HTTP or Socket Mode), or offline.
+ * @module
+ */
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { pino } from 'pino';
+import { SOURCES } from '../core/alerts/sources/index.js';
+import { type Config, parseConfig } from '../core/config.js';
+import { ApierrError } from '../core/errors.js';
+import { parseBundle } from '../core/knowledge/bundle.js';
+import { createMatcher } from '../core/knowledge/matcher.js';
+import type { Clock, Logger, SlackPort } from '../core/ports.js';
+import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
+import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
+import { createApp } from '../http/app.js';
+import type { HttpServices } from '../http/services.js';
+import { createBoltSlack } from '../slack/bolt/app.js';
+import { createOfflineSlack } from '../slack/offline.js';
+import { createWebApiSlack } from '../slack/web-api.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { createOutboxLoop } from './outbox-loop.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  services: HttpServices;
+  /** Stops accepting, finishes the delivery in flight, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Listen on this host (tests use 127.0.0.1). */
+  hostname?: string;
+}
+
+export async function startServer(
+  env: Readonly<Record<string, string | undefined>>,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const config = parseConfig(env);
+  const logger: Logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'apierr' } });
+  const clock: Clock = options.clock ?? { now: () => Date.now() };
+  const webhooksOpen = env.WEBHOOKS_OPEN === 'true';
+
+  const { store, close: closeStore } = openSqliteStore(config.databasePath);
+  const bundle = parseBundle(KNOWLEDGE_BUNDLE_JSON);
+  const matcher = createMatcher(bundle.entries);
+
+  const slack: SlackPort = config.slack
+    ? createWebApiSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger })
+    : createOfflineSlack(logger);
+  const core: CoreServices = {
+    store,
+    slack,
+    matcher,
+    entries: indexEntries(bundle.entries),
+    clock,
+    logger,
+    alertChannel: config.slack?.alertChannel ?? config.alertChannel,
+  };
+  const outbox = createOutboxLoop(core);
+  const bolt = config.slack ? createBoltSlack(config.slack, core) : undefined;
+
+  const services: HttpServices = {
+    ...core,
+    defer: (task) => {
+      void task().catch((error: unknown) => logger.error({ err: error }, 'deferred task failed'));
+    },
+    drainOutbox: () => outbox.kick(),
+    sources: SOURCES,
+    webhookToken: config.webhookToken,
+    webhooksOpen,
+    apiToken: config.apiToken,
+    slackEvents: bolt?.handle,
+  };
+
+  const app = createApp(services);
+  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: options.hostname ?? '0.0.0.0' }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+  });
+  outbox.start();
+  await bolt?.start();
+
+  logger.info(
+    {
+      port,
+      database: config.databasePath,
+      slack: config.slack ? (config.slack.appToken ? 'socket-mode' : 'http') : 'offline',
+      channel: core.alertChannel,
+      entries: bundle.entries.length,
+    },
+    config.slack ? 'apierr is listening' : 'apierr is listening in offline mode: Slack messages are logged, not sent',
+  );
+  if (!config.webhookToken) {
+    logger.warn(
+      {},
+      webhooksOpen
+        ? 'WEBHOOKS_OPEN=true: webhooks are accepted without a token; use this only on a trusted machine'
+        : 'WEBHOOK_TOKEN is not set: webhooks are refused with 401 (set WEBHOOK_TOKEN, or WEBHOOKS_OPEN=true for a local trial)',
+    );
+  }
+  if (!config.apiToken) logger.warn({}, 'API_TOKEN is not set: /api/* answers 401');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bolt?.stop();
+      await outbox.stop();
+      closeStore();
+    })();
+    return closing;
+  };
+  return { url: `http://127.0.0.1:${port}`, port, config, services, close };
+}
+
+async function main(): Promise<void> {
+  let running: RunningServer;
+  try {
+    running = await startServer(process.env);
+  } catch (error) {
+    if (error instanceof ApierrError) {
+      // A configuration or knowledge problem: one clear line naming what to fix, no stack trace.
+      process.stderr.write(`apierr: cannot start: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void running.close().then(() => process.exit(0));
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

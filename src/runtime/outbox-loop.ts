@@ -1,0 +1,68 @@
+/**
+ * The outbox loop on Node: drains after every accepted webhook (kicked through Defer) and on a timer for
+ * retries that come due. One drain runs at a time; SIGTERM waits for the one in flight.
+ * @module
+ */
+import { ChannelPacer, drainOutbox } from '../core/use-cases/drain-outbox.js';
+import type { CoreServices } from '../core/use-cases/services.js';
+
+export interface OutboxLoop {
+  /** Ask for a drain soon; calls while one runs coalesce into one more pass. */
+  kick(): Promise<void>;
+  start(): void;
+  /** Stops the timer and waits for the drain in flight. */
+  stop(): Promise<void>;
+}
+
+export function createOutboxLoop(services: CoreServices, options: { pollMs?: number } = {}): OutboxLoop {
+  const pacer = new ChannelPacer();
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: NodeJS.Timeout | undefined;
+
+  const pass = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        const result = await drainOutbox(services, pacer);
+        if (result.nextInMs !== undefined && !stopped) {
+          clearTimeout(wake);
+          wake = setTimeout(() => void kick(), result.nextInMs);
+        }
+        // A full batch means more may be due right away.
+        if (result.delivered + result.failed >= 50) again = true;
+      } catch (error) {
+        services.logger.error({ err: error }, 'outbox drain failed; will try again');
+      }
+    } while (again && !stopped);
+  };
+
+  const kick = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = pass().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  return {
+    kick,
+    start() {
+      timer = setInterval(() => void kick(), options.pollMs ?? 1000);
+      timer.unref();
+      void kick();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(wake);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * What apierr does with each Slack request, free of any transport: Bolt (HTTP or Socket Mode) on Node and
+ * the Workers route both call these, so the two paths cannot drift.
+ * @module
+ */
+
+import type { SlackPayload } from '../core/messages/blocks.js';
+import { renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
+import { explainQuery } from '../core/use-cases/explain-query.js';
+import { type FixRecordOutcome, recordFixButton, recordReaction } from '../core/use-cases/record-fix.js';
+import type { CoreServices } from '../core/use-cases/services.js';
+
+export interface CommandAnswer extends SlackPayload {
+  response_type: 'ephemeral' | 'in_channel';
+}
+
+/** `/apierr <query>`: help, stats, or an explanation (ephemeral, with a button to share it). */
+export async function handleSlashCommand(services: CoreServices, text: string): Promise<CommandAnswer> {
+  const query = text.trim();
+  const word = query.toLowerCase();
+  if (word === '' || word === 'help' || word === '--help' || word === '?')
+    return { response_type: 'ephemeral', ...renderHelp() };
+  if (word === 'stats') {
+    const [stats, failed] = await Promise.all([services.store.stats(), services.store.listDeliveries(['failed'], 20)]);
+    return { response_type: 'ephemeral', ...renderStats(stats, services.entries, failed) };
+  }
+  const { explanation, fixes } = await explainQuery(services, query);
+  return { response_type: 'ephemeral', ...renderExplanation(explanation, fixes, query, true) };
+}
+
+/** The "Share in channel" button: the same explanation, visible to everyone. */
+export async function handleShare(services: CoreServices, query: string): Promise<CommandAnswer> {
+  const { explanation, fixes } = await explainQuery(services, query);
+  return { response_type: 'in_channel', ...renderExplanation(explanation, fixes, query, false) };
+}
+
+export interface ReactionEnvelope {
+  event_id?: string | undefined;
+  team_id?: string | undefined;
+  event: {
+    type: string;
+    user: string;
+    reaction: string;
+    item: { type: string; channel?: string; ts?: string };
+  };
+}
+
+export async function handleReaction(
+  services: CoreServices,
+  body: ReactionEnvelope,
+  botUserId?: string,
+): Promise<FixRecordOutcome> {
+  const { event } = body;
+  if (event.item.type !== 'message' || !event.item.channel || !event.item.ts || !body.team_id) {
+    return { kind: 'ignored', reason: 'unknown-message' };
+  }
+  const outcome = await recordReaction(services, {
+    eventId: body.event_id,
+    teamId: body.team_id,
+    userId: event.user,
+    channel: event.item.channel,
+    messageTs: event.item.ts,
+    reaction: event.reaction,
+    added: event.type === 'reaction_added',
+    botUserId,
+  });
+  services.logger.info({ outcome, reaction: event.reaction, user: event.user }, 'reaction handled');
+  return outcome;
+}
+
+export interface FixButtonPress {
+  teamId: string;
+  userId: string;
+  channel: string;
+  messageTs: string;
+  value: string;
+}
+
+export async function handleFixButton(
+  services: CoreServices,
+  press: FixButtonPress,
+): Promise<{ outcome: FixRecordOutcome; reply: string }> {
+  const outcome = await recordFixButton(services, press);
+  services.logger.info({ outcome, user: press.userId }, 'fix button handled');
+  if (outcome.kind === 'recorded') {
+    const entry = services.entries.get(outcome.entryId);
+    const fix = entry?.fixes.find((f) => f.id === outcome.fixId);
+    return { outcome, reply: `Thanks: recorded "${fix?.text ?? outcome.fixId}" as the fix that resolved this alert.` };
+  }
+  return { outcome, reply: 'That button does not belong to an alert apierr can record a fix for.' };
+}

@@ -1,0 +1,135 @@
+/**
+ * The SlackPort over Slack's own Web API client (@slack/web-api), pointed at SLACK_API_URL.
+ *
+ * The client's own retries are turned off and rate-limited calls are rejected instead of queued: the
+ * outbox owns retrying, with the delay Slack asked for, so a retry survives a restart.
+ * @module
+ */
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Logger, SlackFailure, SlackMessage, SlackPort, SlackResult } from '../core/ports.js';
+
+/** Errors that no retry can fix: configuration, permissions or a message Slack will never accept. */
+const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'missing_scope',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'no_text',
+  'too_many_attachments',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'invalid_arguments',
+  'invalid_arg_name',
+  'unknown_method',
+]);
+
+/** Errors Slack documents as temporary on its side. */
+const TRANSIENT_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
+export interface WebApiSlackOptions {
+  token: string;
+  apiUrl: string;
+  logger: Logger;
+  /** Milliseconds before a call is abandoned as a transient failure. */
+  timeoutMs?: number;
+}
+
+export function createWebApiSlack(options: WebApiSlackOptions): SlackPort & { client: WebClient } {
+  const clientOptions: WebClientOptions = {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 10_000,
+  };
+  const client = new WebClient(options.token, clientOptions);
+  let team: Promise<string | undefined> | undefined;
+
+  const call = async <T>(run: () => Promise<T>): Promise<SlackResult<T>> => {
+    try {
+      return { ok: true, value: await run() };
+    } catch (error) {
+      const failure = classify(error);
+      options.logger.warn({ failure }, 'Slack call failed');
+      return { ok: false, failure };
+    }
+  };
+
+  return {
+    client,
+    teamId() {
+      team ??= client.auth.test().then(
+        (answer) => answer.team_id,
+        (error: unknown) => {
+          team = undefined; // ask again next time rather than caching a failure
+          options.logger.warn({ failure: classify(error) }, 'auth.test failed');
+          return undefined;
+        },
+      );
+      return team;
+    },
+    postMessage(message: SlackMessage) {
+      return call(async () => {
+        const answer = await client.chat.postMessage({
+          channel: message.channel,
+          text: message.text,
+          blocks: message.blocks as never,
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          unfurl_links: false,
+        });
+        return { channel: answer.channel ?? message.channel, ts: answer.ts as string };
+      });
+    },
+    updateMessage(message: SlackMessage & { ts: string }) {
+      return call(async () => {
+        await client.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: message.text,
+          blocks: message.blocks as never,
+        });
+      });
+    },
+  };
+}
+
+export function classify(error: unknown): SlackFailure {
+  const code = (error as { code?: string }).code;
+  if (code === ErrorCode.RateLimitedError) {
+    const seconds = Number((error as { retryAfter?: number }).retryAfter);
+    return { kind: 'rate_limited', retryAfterMs: Math.max(1, Number.isFinite(seconds) ? seconds : 30) * 1000 };
+  }
+  if (code === ErrorCode.PlatformError) {
+    const slackError = String((error as { data?: { error?: string } }).data?.error ?? 'unknown_error');
+    if (TRANSIENT_ERRORS.has(slackError)) return { kind: 'transient', reason: slackError };
+    return {
+      kind: 'permanent',
+      reason: PERMANENT_ERRORS.has(slackError) ? slackError : `${slackError} (unrecognized Slack error)`,
+    };
+  }
+  if (code === ErrorCode.HTTPError) {
+    const status = Number((error as { statusCode?: number }).statusCode);
+    return status >= 500 || status === 408
+      ? { kind: 'transient', reason: `HTTP ${status}` }
+      : { kind: 'permanent', reason: `HTTP ${status}` };
+  }
+  // Network errors, timeouts and anything unexpected from the transport: worth another try.
+  return { kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
+}

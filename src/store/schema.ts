@@ -1,0 +1,99 @@
+/**
+ * The drizzle schema shared by the better-sqlite3 and D1 stores. Migrations in `migrations/` are
+ * generated from it with `npm run db:generate` (drizzle-kit).
+ * @module
+ */
+
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupKey: text('dedup_key').notNull(),
+    source: text('source').notNull(),
+    status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
+    /** What the last receipt did: new, duplicate, repeat, resolved, reopened. Read back to decide deliveries. */
+    lastOutcome: text('last_outcome').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    service: text('service'),
+    severity: text('severity'),
+    statusCode: integer('status_code'),
+    startsAt: text('starts_at'),
+    endsAt: text('ends_at'),
+    url: text('url'),
+    /** Labels as JSON; emptied by retention pruning. */
+    labels: text('labels').notNull().default('{}'),
+    teamId: text('team_id'),
+    channel: text('channel'),
+    parentTs: text('parent_ts'),
+    explanationTs: text('explanation_ts'),
+    entryId: text('entry_id'),
+    confidence: real('confidence'),
+    fixOrder: text('fix_order').notNull().default('[]'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    repeatCount: integer('repeat_count').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('alerts_dedup_key').on(t.dedupKey),
+    index('alerts_parent').on(t.channel, t.parentTs),
+    index('alerts_explanation').on(t.channel, t.explanationTs),
+    index('alerts_entry').on(t.entryId),
+    index('alerts_first_seen').on(t.firstSeenAt),
+  ],
+);
+
+/** The outbox: one row per Slack step owed for an alert. Unique per (alert, kind) so a redelivery adds none. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    kind: text('kind', { enum: ['post', 'resolve', 'repeat', 'reopen'] }).notNull(),
+    channel: text('channel').notNull(),
+    state: text('state', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('deliveries_alert_kind').on(t.alertId, t.kind),
+    index('deliveries_due').on(t.state, t.nextAttemptAt),
+  ],
+);
+
+/** Which fix resolved which alert, by whom. One row per (alert, fix, user); removal deletes it. */
+export const fixOutcomes = sqliteTable(
+  'fix_outcomes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    entryId: text('entry_id').notNull(),
+    /** '' when the alert was marked resolved with no listed fix: keeps the unique index simple. */
+    fixId: text('fix_id').notNull(),
+    service: text('service'),
+    userId: text('user_id').notNull(),
+    teamId: text('team_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('fix_outcomes_alert_fix_user').on(t.alertId, t.fixId, t.userId),
+    index('fix_outcomes_entry').on(t.entryId, t.service),
+  ],
+);
+
+/** Slack Events API ids already handled: Slack retries carry the same event_id. */
+export const slackEvents = sqliteTable('slack_events', {
+  eventId: text('event_id').primaryKey(),
+  receivedAt: integer('received_at').notNull(),
+});

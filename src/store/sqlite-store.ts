@@ -1,0 +1,326 @@
+/**
+ * The AlertStore over better-sqlite3 through drizzle: one SQLite file, WAL mode, migrations applied on open.
+ *
+ * Each method is a fixed list of statements run in one synchronous transaction (the same plan a D1 batch
+ * would commit): conflict-tolerant upserts on the dedup keys decide new versus duplicate inside SQLite, so
+ * concurrent deliveries of one alert cannot both create it.
+ * @module
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { and, asc, count, countDistinct, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { Alert } from '../core/alerts/alert.js';
+import type {
+  AlertStore,
+  Delivery,
+  DeliveryState,
+  EntryStats,
+  FixRecord,
+  FixTally,
+  ReceiptOutcome,
+  StoredAlert,
+} from '../core/ports.js';
+import * as schema from './schema.js';
+import { alerts, deliveries, fixOutcomes, slackEvents } from './schema.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+/** A repeat notification older than this since the last one earns a short thread note; sooner ones are redeliveries. */
+export const REPEAT_NOTE_AFTER_MS = 30 * 60 * 1000;
+
+/** Fix ids are stored as '' for "resolved with no listed fix", so that the unique index covers it. */
+const NO_FIX = '';
+
+export interface SqliteStoreHandle {
+  store: AlertStore;
+  db: BetterSQLite3Database<typeof schema>;
+  sqlite: Database.Database;
+  close(): void;
+}
+
+export function openSqliteStore(path: string): SqliteStoreHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return { store: new SqliteAlertStore(db, sqlite), db, sqlite, close: () => sqlite.close() };
+}
+
+const OUTCOME_CASE = sql`CASE
+  WHEN ${alerts.status} = 'firing' AND excluded.status = 'resolved' THEN 'resolved'
+  WHEN ${alerts.status} = 'resolved' AND excluded.status = 'firing' THEN 'reopened'
+  WHEN ${alerts.status} = 'firing' AND excluded.last_seen_at - ${alerts.lastSeenAt} >= ${REPEAT_NOTE_AFTER_MS} THEN 'repeat'
+  ELSE 'duplicate' END`;
+
+const DELIVERY_FOR_OUTCOME = sql`CASE last_outcome
+  WHEN 'new' THEN 'post' WHEN 'resolved' THEN 'resolve' WHEN 'repeat' THEN 'repeat' WHEN 'reopened' THEN 'reopen' END`;
+
+class SqliteAlertStore implements AlertStore {
+  constructor(
+    private readonly db: BetterSQLite3Database<typeof schema>,
+    private readonly sqlite: Database.Database,
+  ) {}
+
+  async receiveAlerts(incoming: readonly Alert[], channel: string, now: number): Promise<ReceiptOutcome[]> {
+    return this.sqlite.transaction(() => incoming.map((alert) => this.receiveOne(alert, channel, now)))();
+  }
+
+  private receiveOne(alert: Alert, channel: string, now: number): ReceiptOutcome {
+    const resolved = alert.status === 'resolved';
+    const row = this.db
+      .insert(alerts)
+      .values({
+        dedupKey: alert.dedupKey,
+        source: alert.source,
+        status: alert.status,
+        lastOutcome: 'new',
+        title: alert.title,
+        description: alert.description,
+        service: alert.service ?? null,
+        severity: alert.severity ?? null,
+        statusCode: alert.statusCode ?? null,
+        startsAt: alert.startsAt ?? null,
+        endsAt: alert.endsAt ?? null,
+        url: alert.url ?? null,
+        labels: JSON.stringify(alert.labels),
+        firstSeenAt: now,
+        lastSeenAt: now,
+        resolvedAt: resolved ? now : null,
+      })
+      .onConflictDoUpdate({
+        target: alerts.dedupKey,
+        set: {
+          lastOutcome: OUTCOME_CASE,
+          status: sql`excluded.status`,
+          lastSeenAt: sql`max(${alerts.lastSeenAt}, excluded.last_seen_at)`,
+          repeatCount: sql`${alerts.repeatCount} + 1`,
+          resolvedAt: sql`CASE WHEN excluded.status = 'resolved' THEN coalesce(${alerts.resolvedAt}, excluded.resolved_at) END`,
+          endsAt: sql`coalesce(excluded.ends_at, ${alerts.endsAt})`,
+        },
+      })
+      .returning({ outcome: alerts.lastOutcome })
+      .get();
+    this.db.run(sql`INSERT INTO deliveries (alert_id, kind, channel, state, attempts, next_attempt_at, created_at)
+      SELECT id, ${DELIVERY_FOR_OUTCOME}, ${channel}, 'pending', 0, ${now}, ${now}
+      FROM alerts WHERE dedup_key = ${alert.dedupKey} AND last_outcome <> 'duplicate'
+      ON CONFLICT (alert_id, kind) DO NOTHING`);
+    return (row?.outcome ?? 'duplicate') as ReceiptOutcome;
+  }
+
+  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
+    const rows = this.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.state, 'pending'), lte(deliveries.nextAttemptAt, now)))
+      .orderBy(asc(deliveries.id))
+      .limit(limit)
+      .all();
+    return rows.map(toDelivery);
+  }
+
+  async getAlert(id: number): Promise<StoredAlert | undefined> {
+    const row = this.db.select().from(alerts).where(eq(alerts.id, id)).get();
+    return row ? toStoredAlert(row) : undefined;
+  }
+
+  async findAlertByMessage(channel: string, ts: string): Promise<StoredAlert | undefined> {
+    const row = this.db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.channel, channel), or(eq(alerts.explanationTs, ts), eq(alerts.parentTs, ts))))
+      .get();
+    return row ? toStoredAlert(row) : undefined;
+  }
+
+  async saveParent(alertId: number, post: { channel: string; ts: string; teamId: string | undefined }): Promise<void> {
+    this.db
+      .update(alerts)
+      .set({ channel: post.channel, parentTs: post.ts, teamId: post.teamId ?? null })
+      .where(eq(alerts.id, alertId))
+      .run();
+  }
+
+  async saveExplanation(
+    alertId: number,
+    post: { ts: string; entryId: string | undefined; confidence: number | undefined; fixOrder: string[] },
+  ): Promise<void> {
+    this.db
+      .update(alerts)
+      .set({
+        explanationTs: post.ts,
+        entryId: post.entryId ?? null,
+        confidence: post.confidence ?? null,
+        fixOrder: JSON.stringify(post.fixOrder),
+      })
+      .where(eq(alerts.id, alertId))
+      .run();
+  }
+
+  async markDelivery(
+    id: number,
+    update: { state: DeliveryState; attempts: number; nextAttemptAt: number; lastError?: string | undefined },
+  ): Promise<void> {
+    this.db
+      .update(deliveries)
+      .set({ ...update, lastError: update.lastError ?? null })
+      .where(eq(deliveries.id, id))
+      .run();
+  }
+
+  async listDeliveries(
+    states: readonly DeliveryState[],
+    limit: number,
+  ): Promise<(Delivery & { alertTitle: string })[]> {
+    const rows = this.db
+      .select({ delivery: deliveries, alertTitle: alerts.title })
+      .from(deliveries)
+      .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
+      .where(inArray(deliveries.state, [...states]))
+      .orderBy(asc(deliveries.id))
+      .limit(limit)
+      .all();
+    return rows.map((row) => ({ ...toDelivery(row.delivery), alertTitle: row.alertTitle }));
+  }
+
+  async claimEvent(eventId: string, now: number): Promise<boolean> {
+    const result = this.db.insert(slackEvents).values({ eventId, receivedAt: now }).onConflictDoNothing().run();
+    return result.changes > 0;
+  }
+
+  async recordFix(record: FixRecord): Promise<void> {
+    this.db
+      .insert(fixOutcomes)
+      .values({
+        alertId: record.alertId,
+        entryId: record.entryId,
+        fixId: record.fixId ?? NO_FIX,
+        service: record.service ?? null,
+        userId: record.userId,
+        teamId: record.teamId,
+        createdAt: record.at,
+      })
+      .onConflictDoNothing()
+      .run();
+  }
+
+  async removeFix(record: Pick<FixRecord, 'alertId' | 'fixId' | 'userId'>): Promise<void> {
+    this.db
+      .delete(fixOutcomes)
+      .where(
+        and(
+          eq(fixOutcomes.alertId, record.alertId),
+          eq(fixOutcomes.fixId, record.fixId ?? NO_FIX),
+          eq(fixOutcomes.userId, record.userId),
+        ),
+      )
+      .run();
+  }
+
+  async fixTallies(entryId: string, service?: string): Promise<{ marked: number; fixes: FixTally[] }> {
+    const scope = service
+      ? and(eq(fixOutcomes.entryId, entryId), eq(fixOutcomes.service, service))
+      : eq(fixOutcomes.entryId, entryId);
+    const marked = this.db
+      .select({ n: countDistinct(fixOutcomes.alertId) })
+      .from(fixOutcomes)
+      .where(scope)
+      .get();
+    const rows = this.db
+      .select({ fixId: fixOutcomes.fixId, resolved: countDistinct(fixOutcomes.alertId) })
+      .from(fixOutcomes)
+      .where(and(scope, sql`${fixOutcomes.fixId} <> ${NO_FIX}`))
+      .groupBy(fixOutcomes.fixId)
+      .all();
+    return { marked: marked?.n ?? 0, fixes: rows };
+  }
+
+  async stats(): Promise<EntryStats[]> {
+    const perEntry = this.db
+      .select({ entryId: alerts.entryId, alerts: count() })
+      .from(alerts)
+      .where(isNotNull(alerts.entryId))
+      .groupBy(alerts.entryId)
+      .all();
+    const marked = this.db
+      .select({ entryId: fixOutcomes.entryId, n: countDistinct(fixOutcomes.alertId) })
+      .from(fixOutcomes)
+      .groupBy(fixOutcomes.entryId)
+      .all();
+    const tallies = this.db
+      .select({ entryId: fixOutcomes.entryId, fixId: fixOutcomes.fixId, resolved: countDistinct(fixOutcomes.alertId) })
+      .from(fixOutcomes)
+      .where(sql`${fixOutcomes.fixId} <> ${NO_FIX}`)
+      .groupBy(fixOutcomes.entryId, fixOutcomes.fixId)
+      .all();
+    const byEntry = new Map<string, EntryStats>();
+    const statsFor = (entryId: string) => {
+      let stats = byEntry.get(entryId);
+      if (!stats) {
+        stats = { entryId, alerts: 0, marked: 0, fixes: [] };
+        byEntry.set(entryId, stats);
+      }
+      return stats;
+    };
+    for (const row of perEntry) statsFor(row.entryId as string).alerts = row.alerts;
+    for (const row of marked) statsFor(row.entryId).marked = row.n;
+    for (const row of tallies) statsFor(row.entryId).fixes.push({ fixId: row.fixId, resolved: row.resolved });
+    for (const stats of byEntry.values())
+      stats.fixes.sort((a, b) => b.resolved - a.resolved || a.fixId.localeCompare(b.fixId));
+    return [...byEntry.values()].sort((a, b) => b.alerts - a.alerts || a.entryId.localeCompare(b.entryId));
+  }
+
+  async prune(before: number): Promise<number> {
+    const result = this.db
+      .update(alerts)
+      .set({ labels: '{}', description: '' })
+      .where(and(lte(alerts.firstSeenAt, before), sql`${alerts.labels} <> '{}' OR ${alerts.description} <> ''`))
+      .run();
+    return result.changes;
+  }
+}
+
+type AlertRow = typeof alerts.$inferSelect;
+type DeliveryRow = typeof deliveries.$inferSelect;
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+function toStoredAlert(row: AlertRow): StoredAlert {
+  return {
+    id: row.id,
+    source: row.source,
+    dedupKey: row.dedupKey,
+    status: row.status,
+    title: row.title,
+    description: row.description,
+    service: orUndefined(row.service),
+    severity: orUndefined(row.severity),
+    statusCode: orUndefined(row.statusCode),
+    startsAt: orUndefined(row.startsAt),
+    endsAt: orUndefined(row.endsAt),
+    url: orUndefined(row.url),
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    teamId: orUndefined(row.teamId),
+    channel: orUndefined(row.channel),
+    parentTs: orUndefined(row.parentTs),
+    explanationTs: orUndefined(row.explanationTs),
+    entryId: orUndefined(row.entryId),
+    confidence: orUndefined(row.confidence),
+    fixOrder: JSON.parse(row.fixOrder) as string[],
+    firstSeenAt: row.firstSeenAt,
+    lastSeenAt: row.lastSeenAt,
+    resolvedAt: orUndefined(row.resolvedAt),
+    repeatCount: row.repeatCount,
+  };
+}
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return { ...row, lastError: orUndefined(row.lastError) };
+}
