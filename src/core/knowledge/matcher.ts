@@ -59,6 +59,8 @@ const WEIGHT = {
   bareCode: 1,
   symptomCodeFactor: 0.45,
   alias: 4,
+  /** An alias that is one ordinary word (Forbidden, Unauthorized) often just repeats the status line. */
+  wordAlias: 1.5,
   firstSignal: 2.6,
   extraSignal: 0.8,
   maxExtraSignals: 3,
@@ -71,9 +73,10 @@ const MAX_FULLTEXT_TERMS = 48;
 // A 3-digit status code not glued to other digits, dots, colons or dashes (times, IPs, versions, AUTH-401).
 const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w.:/-]|\.\d)/g;
 const CODE_CONTEXT_BEFORE =
-  /(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|got|response|responded|with|failed|failure|err)[\s:=#"'(]*$/i;
+  /(?:(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|got|response|responded|with|failed|failure|err)[\s:=#"'(]*|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ "?)$/i;
 const ONLY_A_CODE = /^\s*(?:http\s*)?([1-5]\d\d)(?:\s+(?:error|status|code|response|errors))?\s*$/i;
 const LETTERS_ONLY = /^[A-Za-z]+$/;
+const ONE_WORD = /^[A-Z]?[a-z]+$/;
 const TOKEN_SPLIT = /[\s"'`,;()[\]{}<>=|\\/]+/;
 const TRIM_PUNCTUATION = /^[^\w]+|[:.!?,]+$/g;
 
@@ -166,7 +169,7 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
         const code = Number(found[1]);
         if (codesSeen.has(code) || !codeOwners.has(code)) continue;
         codesSeen.add(code);
-        const before = text.slice(Math.max(0, (found.index ?? 0) - 24), found.index);
+        const before = text.slice(Math.max(0, (found.index ?? 0) - 120), found.index);
         const inContext = CODE_CONTEXT_BEFORE.test(before) || (found.index ?? 0) === 0;
         addCode(code, inContext ? WEIGHT.codeInContext : WEIGHT.bareCode, String(code));
       }
@@ -179,7 +182,10 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
       const hit = aliasExact.get(token) ?? aliasFolded.get(token.toLowerCase()) ?? aliasForPrefixed(token);
       if (hit && !aliasesSeen.has(hit.alias)) {
         aliasesSeen.add(hit.alias);
-        add(hit.entry, WEIGHT.alias, { kind: 'alias', detail: hit.alias });
+        add(hit.entry, ONE_WORD.test(hit.alias) ? WEIGHT.wordAlias : WEIGHT.alias, {
+          kind: 'alias',
+          detail: hit.alias,
+        });
       }
     }
     for (const phrase of phraseAliases) {
@@ -217,14 +223,12 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     const top = ranked[0]?.scored.score ?? 0;
     const second = ranked[1]?.scored.score ?? 0;
 
+    const topConfidence = confidenceOf(top, second);
     const matches: Match[] = ranked.slice(0, limit).map(({ index, scored }, rank) => {
       const entry = entries[index] as Entry;
-      return {
-        id: entry.id,
-        title: entry.title,
-        confidence: round(confidenceOf(scored.score, rank === 0 ? second : top, rank === 0)),
-        reasons: scored.reasons,
-      };
+      // Runners-up are scaled from the top match, so they never outrank it in confidence.
+      const confidence = rank === 0 ? topConfidence : topConfidence * (scored.score / top) * 0.95;
+      return { id: entry.id, title: entry.title, confidence: round(confidence), reasons: scored.reasons };
     });
 
     for (const index of touched) scores[index] = undefined;
@@ -248,10 +252,10 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
  * Absolute evidence saturates towards 1; a close runner-up pulls the top match down, because two
  * entries explaining the same text equally well is itself uncertainty worth showing.
  */
-function confidenceOf(score: number, other: number, isTop: boolean): number {
-  const absolute = 1 - Math.exp(-score / 2.2);
-  if (!isTop) return absolute * Math.min(1, score / Math.max(other, 1e-9)) * 0.9;
-  const margin = score > 0 ? (score - other) / score : 0;
+function confidenceOf(top: number, second: number): number {
+  if (top <= 0) return 0;
+  const absolute = 1 - Math.exp(-top / 2.2);
+  const margin = (top - second) / top;
   return absolute * (0.55 + 0.45 * margin);
 }
 

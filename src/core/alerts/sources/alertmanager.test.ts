@@ -153,10 +153,17 @@ describe('parseAlertmanager', () => {
     expect(pointerOf(parseAlertmanager({ alerts: {} }, noHeaders))).toBe('/alerts');
   });
 
-  it('says a missing field is required', () => {
-    const outcome = parseAlertmanager({ version: '4' }, noHeaders);
+  it('says a missing field is required, and what it must hold', () => {
+    const noAlerts = parseAlertmanager({ version: '4' }, noHeaders);
+    const noStatus = parseAlertmanager(
+      withFirstAlert((alert) => delete alert.status),
+      noHeaders,
+    );
 
-    expect(outcome.ok ? '' : outcome.error.message).toBe('/alerts: is required (array)');
+    expect(noAlerts.ok ? '' : noAlerts.error.message).toBe('/alerts: is required (array)');
+    expect(noStatus.ok ? '' : noStatus.error.message).toBe(
+      '/alerts/0/status: is required (one of "firing"|"resolved")',
+    );
   });
 
   it('points at the alert name when an alert has none', () => {

@@ -18,15 +18,16 @@ import { idSchema, isoFromEpoch, nonEmpty, recordOf, STATUS_CODE_LABELS, statusC
 import { invalid, validate } from './validate.js';
 
 const text = z.string().nullish();
-const optionalId = idSchema.nullish();
+/** An optional variable: blank when Datadog had no value for it, a number if the template left it unquoted. */
+const optionalValue = z.union([z.string(), z.number()], { error: 'must be a string' }).transform(String).nullish();
 
 const bodySchema = z.object({
   id: idSchema,
   title: text,
   body: text,
-  date: optionalId,
-  alert_cycle_key: optionalId,
-  aggreg_key: optionalId,
+  date: optionalValue,
+  alert_cycle_key: optionalValue,
+  aggreg_key: optionalValue,
   alert_transition: z.string({ error: 'is required: add "alert_transition": "$ALERT_TRANSITION" to the payload' }),
   alert_type: text,
   alert_priority: text,
@@ -35,6 +36,9 @@ const bodySchema = z.object({
   tags: text,
   link: text,
 });
+
+/** Transitions that open an alert cycle, so their date is its start (not `Re-Triggered`, `Renotify`). */
+const CYCLE_STARTS = new Set(['Triggered', 'Warn', 'No Data']);
 
 /** Datadog APM writes the status code as `http.status_code`. */
 const DATADOG_STATUS_CODE_TAGS = ['http.status_code', ...STATUS_CODE_LABELS];
@@ -52,7 +56,8 @@ export const parseDatadog: SourceParser = (body) => {
   if (title === undefined)
     return invalid('/alert_title', 'is required: add "alert_title": "$ALERT_TITLE" to the payload');
 
-  const resolved = event.alert_transition.trim() === 'Recovered';
+  const transition = event.alert_transition.trim();
+  const resolved = transition === 'Recovered';
   const labels = recordOf([...tagPairs(event.tags), ...tagPairs(event.alert_scope)]);
   const key = substituted(event.alert_cycle_key) ?? substituted(event.aggreg_key) ?? event.id;
   const date = isoFromEpoch(substituted(event.date));
@@ -68,7 +73,7 @@ export const parseDatadog: SourceParser = (body) => {
         service: nonEmpty(labels.service),
         severity: substituted(event.alert_priority) ?? substituted(event.alert_type),
         statusCode: statusCodeFrom(labels, DATADOG_STATUS_CODE_TAGS),
-        startsAt: resolved ? undefined : date,
+        startsAt: CYCLE_STARTS.has(transition) ? date : undefined,
         endsAt: resolved ? date : undefined,
         url: substituted(event.link),
         labels,

@@ -92,14 +92,13 @@ export const idSchema = z
   .union([z.string().trim().min(1), z.number().int()], { error: 'must be a non-empty string or an integer' })
   .transform(String);
 
-/** Copies `pairs` into a fresh record, skipping pairs whose key is blank. */
+/** Copies `pairs` into a fresh record, skipping empty keys and missing values. */
 export function recordOf(pairs: Iterable<readonly [string, string | null | undefined]>): Record<string, string> {
   const record: Record<string, string> = {};
   for (const [key, value] of pairs) {
-    const name = key.trim();
+    if (key === '' || value == null) continue;
     // defineProperty, not assignment: a label named "__proto__" must stay an ordinary label.
-    if (name && value != null)
-      Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return record;
 }

@@ -48,11 +48,14 @@ export function firstProblem(error: z.ZodError, input: unknown): { path: Propert
 }
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
-  // zod's default wording for a missing field is "Invalid input: expected string, received undefined";
-  // say plainly that it is required, unless the schema gave a message of its own.
-  const defaultWording = issue.message.startsWith('Invalid input');
-  if (issue.code === 'invalid_type' && defaultWording && isAbsent(input, issue.path)) {
+  // zod words a missing field as "Invalid input: expected string, received undefined" (or "Invalid
+  // option: ..." for an enum); say plainly that it is required, unless the schema has its own message.
+  if (!isAbsent(input, issue.path)) return issue.message;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     return `is required (${issue.expected})`;
+  }
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option: expected ')) {
+    return `is required (${issue.message.slice('Invalid option: expected '.length)})`;
   }
   return issue.message;
 }
