@@ -37,6 +37,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Listen on this host (tests use 127.0.0.1). */
   hostname?: string;
+  /** Milliseconds between Slack posts to one channel (Slack allows about one per second). */
+  pacingMs?: number;
 }
 
 export async function startServer(
@@ -64,7 +66,7 @@ export async function startServer(
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
   };
-  const outbox = createOutboxLoop(core);
+  const outbox = createOutboxLoop(core, { pacingMs: options.pacingMs });
   const bolt = config.slack ? createBoltSlack(config.slack, core) : undefined;
 
   const services: HttpServices = {

@@ -14,8 +14,8 @@ export interface OutboxLoop {
   stop(): Promise<void>;
 }
 
-export function createOutboxLoop(services: CoreServices, options: { pollMs?: number } = {}): OutboxLoop {
-  const pacer = new ChannelPacer();
+export function createOutboxLoop(services: CoreServices, options: { pollMs?: number; pacingMs?: number } = {}): OutboxLoop {
+  const pacer = new ChannelPacer(options.pacingMs);
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;

@@ -71,7 +71,8 @@ const MAX_QUERY_CHARS = 4000;
 const MAX_FULLTEXT_TERMS = 48;
 
 // A 3-digit status code not glued to other digits, dots, colons or dashes (times, IPs, versions, AUTH-401).
-const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w.:/-]|\.\d)/g;
+// A colon after the code only disqualifies it when a digit follows (a time or a port): "HTTP 503: ..." counts.
+const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w./-]|[.:]\d)/g;
 const CODE_CONTEXT_BEFORE =
   /(?:(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|got|response|responded|with|failed|failure|err)[\s:=#"'(]*|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ "?)$/i;
 const ONLY_A_CODE = /^\s*(?:http\s*)?([1-5]\d\d)(?:\s+(?:error|status|code|response|errors))?\s*$/i;

@@ -5,7 +5,7 @@ import { parseAlertmanager } from './alertmanager.js';
 import { labelsFingerprint } from './fingerprint.js';
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
 
 const noHeaders = { headers: {} };
 

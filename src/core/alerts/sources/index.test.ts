@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParseOutcome } from '../alert.js';
 import { isSourceName, SOURCE_NAMES, SOURCES } from './index.js';
 
-const FIXTURES = new URL('../../../../../shared/fixtures/webhooks/', import.meta.url);
+const FIXTURES = new URL('../../../../test/fixtures/webhooks/', import.meta.url);
 const fixtureNames = readdirSync(FIXTURES).filter((name) => name.endsWith('.json') && name !== 'signatures.json');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 

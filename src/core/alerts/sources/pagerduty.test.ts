@@ -4,7 +4,7 @@ import type { ParseOutcome } from '../alert.js';
 import { parsePagerDuty } from './pagerduty.js';
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
 
 const noHeaders = { headers: {} };
 
