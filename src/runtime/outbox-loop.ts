@@ -14,7 +14,10 @@ export interface OutboxLoop {
   stop(): Promise<void>;
 }
 
-export function createOutboxLoop(services: CoreServices, options: { pollMs?: number; pacingMs?: number } = {}): OutboxLoop {
+export function createOutboxLoop(
+  services: CoreServices,
+  options: { pollMs?: number; pacingMs?: number } = {},
+): OutboxLoop {
   const pacer = new ChannelPacer(options.pacingMs);
   let running: Promise<void> | undefined;
   let again = false;

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALERT_CHANNEL, blockText, startTestApp, type TestApp, WEBHOOK_TOKEN, webhookFixture } from '../helpers/app-harness.js';
+import {
+  ALERT_CHANNEL,
+  blockText,
+  startTestApp,
+  type TestApp,
+  WEBHOOK_TOKEN,
+  webhookFixture,
+} from '../helpers/app-harness.js';
 
 let app: TestApp;
 
@@ -145,7 +152,11 @@ describe('the webhook front door', () => {
     const wrongType = await app.webhook('generic', 'id=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(wrongType.status).toBe(415);
 
-    const wrongShape = await app.webhook('alertmanager', { version: '4', status: 'firing', alerts: [{ status: 'firing', labels: {} }] });
+    const wrongShape = await app.webhook('alertmanager', {
+      version: '4',
+      status: 'firing',
+      alerts: [{ status: 'firing', labels: {} }],
+    });
     expect(wrongShape.status).toBe(422);
     const problem = (await wrongShape.json()) as { title: string; errors: { pointer: string }[] };
     expect(problem.errors[0]?.pointer).toMatch(/^\/alerts\/0\//);
@@ -159,7 +170,9 @@ describe('the webhook front door', () => {
 
   it('refuses a body over 1 MiB with 413', async () => {
     // connection: close, because the server answers before reading the oversized body.
-    const res = await app.webhook('generic', genericAlert('big', { message: 'x'.repeat(1024 * 1024 + 10) }), { connection: 'close' });
+    const res = await app.webhook('generic', genericAlert('big', { message: 'x'.repeat(1024 * 1024 + 10) }), {
+      connection: 'close',
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
@@ -173,7 +186,10 @@ describe('the API', () => {
   });
 
   it('explains text as ranked JSON matches', async () => {
-    const res = await app.api('/api/explain', { method: 'POST', body: JSON.stringify({ text: 'upstream connect error or disconnect/reset before headers' }) });
+    const res = await app.api('/api/explain', {
+      method: 'POST',
+      body: JSON.stringify({ text: 'upstream connect error or disconnect/reset before headers' }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { matches: { id: string; confidence: number; reasons: unknown[] }[] };
     expect(body.matches[0]?.id).toBe('upstream-connection');

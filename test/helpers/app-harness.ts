@@ -28,7 +28,11 @@ export interface TestApp {
   url: string;
   dbPath: string;
   webhook(source: string, body: string | object, headers?: Record<string, string>): Promise<Response>;
-  slackRequest(body: string, contentType: string, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
+  slackRequest(
+    body: string,
+    contentType: string,
+    options?: { timestamp?: number; secret?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   slash(text: string, fields?: Record<string, string>): Promise<Response>;
   event(event: Record<string, unknown>, envelope?: Record<string, unknown>): Promise<Response>;
   action(payload: unknown): Promise<Response>;
@@ -66,7 +70,11 @@ export async function startTestApp(
       method: 'POST',
       headers: {
         'content-type': contentType,
-        ...signSlackRequest({ signingSecret: opts.secret ?? SIGNING_SECRET, body, timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000) }),
+        ...signSlackRequest({
+          signingSecret: opts.secret ?? SIGNING_SECRET,
+          body,
+          timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
+        }),
         ...opts.headers,
       },
       body,
@@ -85,11 +93,17 @@ export async function startTestApp(
       }),
     slackRequest,
     slash: (text, fields = {}) =>
-      slackRequest(slashCommandBody({ command: '/apierr', text, response_url: slack.responseUrl('slash'), ...fields }), 'application/x-www-form-urlencoded'),
+      slackRequest(
+        slashCommandBody({ command: '/apierr', text, response_url: slack.responseUrl('slash'), ...fields }),
+        'application/x-www-form-urlencoded',
+      ),
     event: (event, envelope = {}) => slackRequest(eventBody(event, envelope), 'application/json'),
     action: (payload) => slackRequest(interactivityBody(payload), 'application/x-www-form-urlencoded'),
     api: (path, init = {}) =>
-      fetch(`${url}${path}`, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', ...init.headers } }),
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', ...init.headers },
+      }),
     async settle(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -109,6 +123,8 @@ export async function startTestApp(
 }
 
 /** The Block Kit text of a message, flattened, for assertions about what people read. */
-export function blockText(message: { text?: string; blocks?: unknown[] } | Record<string, unknown> | undefined): string {
+export function blockText(
+  message: { text?: string; blocks?: unknown[] } | Record<string, unknown> | undefined,
+): string {
   return JSON.stringify(message ?? {});
 }
