@@ -3,7 +3,7 @@
  * @module
  */
 import { createInterface } from 'node:readline';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSI, PLAIN, renderExplanationText } from './cli/render-text.js';
 import { formatKnowledgeIssue } from './core/errors.js';
 import { explain } from './core/knowledge/explain.js';
@@ -130,8 +130,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 50)
-    throw new CommanderError(EXIT_USAGE, 'apierr.limit', 'error: --limit must be a whole number from 1 to 50');
+  // InvalidArgumentError, not a plain CommanderError: commander only reports (and shows the usage hint for) its own code.
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('use a whole number from 1 to 50.');
   return n;
 }
 

@@ -28,7 +28,12 @@ export function compileKnowledge(files: readonly SourceFile[]): CompileResult {
     }
     const earlier = fileOf.get(result.entry.id);
     if (earlier) {
-      issues.push({ file, line: 2, field: 'id', message: `"${result.entry.id}" is already used by ${earlier}` });
+      issues.push({
+        file,
+        line: lineOfKey(source, 'id'),
+        field: 'id',
+        message: `"${result.entry.id}" is already used by ${earlier}`,
+      });
       continue;
     }
     fileOf.set(result.entry.id, file);
@@ -74,4 +79,10 @@ export function compileKnowledge(files: readonly SourceFile[]): CompileResult {
 function lineOf(source: string, needle: string): number {
   const index = source.split('\n').findIndex((line, i) => i > 0 && line.includes(needle));
   return index > 0 ? index + 1 : 1;
+}
+
+/** The line of a top-level front-matter key (`id:` need not be the first line). */
+function lineOfKey(source: string, key: string): number {
+  const index = source.split('\n').findIndex((line) => line.startsWith(`${key}:`));
+  return index > 0 ? index + 1 : 2;
 }

@@ -34,7 +34,8 @@ export function parseEntry(file: string, source: string): ParseResult {
       ok: false,
       issues: doc.errors.map((error) => ({
         file,
-        line: (error.linePos?.[0]?.line ?? 1) + LINE_OFFSET,
+        // `linePos` is only filled in with prettyErrors, so the line comes from the error's offset.
+        line: lineCounter.linePos(error.pos[0]).line + LINE_OFFSET,
         field: '(yaml)',
         message: error.message.split('\n')[0] ?? 'invalid YAML',
       })),
