@@ -4,25 +4,41 @@
  * Skipped only when the binary is absent outside CI; under CI (CI=true) a missing binary fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AlertmanagerAlert,
+  type AlertmanagerHandle,
+  alertmanagerBinary,
+  INSTALL_HINT,
+  startAlertmanager,
+} from '../helpers/alertmanager.js';
 import { ALERT_CHANNEL, blockText, startTestApp, type TestApp, WEBHOOK_TOKEN } from '../helpers/app-harness.js';
-import { type AlertmanagerHandle, alertmanagerBinary, INSTALL_HINT, startAlertmanager } from '../helpers/alertmanager.js';
 
 const binary = alertmanagerBinary();
 const inCI = Boolean(process.env.CI) && process.env.CI !== 'false';
 if (!binary && !inCI) console.warn(`[alertmanager e2e] SKIPPED: ${INSTALL_HINT}`);
 
-const alerts = [
+const alerts: AlertmanagerAlert[] = [
   {
     labels: { alertname: 'CheckoutRateLimited', service: 'checkout-api', severity: 'warning', status_code: '429' },
-    annotations: { summary: 'Stripe answers 429 Too Many Requests', description: 'rate limit exceeded on POST /v1/charges' },
+    annotations: {
+      summary: 'Stripe answers 429 Too Many Requests',
+      description: 'rate limit exceeded on POST /v1/charges',
+    },
   },
   {
     labels: { alertname: 'PaymentsBadGateway', service: 'payments', severity: 'critical' },
-    annotations: { summary: 'nginx returns 502 Bad Gateway', description: 'upstream prematurely closed connection while reading response header from upstream' },
+    annotations: {
+      summary: 'nginx returns 502 Bad Gateway',
+      description: 'upstream prematurely closed connection while reading response header from upstream',
+    },
   },
 ];
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 8000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -59,7 +75,9 @@ describe.skipIf(!binary && !inCI)('apierr behind a real Prometheus Alertmanager'
     await am.pushAlerts(alerts);
     await until('two parents with explanations', () => {
       const posted = parents();
-      return posted.length === 2 && posted.every((p) => app.slack.thread(ALERT_CHANNEL, p.ts).length === 1) ? posted : undefined;
+      return posted.length === 2 && posted.every((p) => app.slack.thread(ALERT_CHANNEL, p.ts).length === 1)
+        ? posted
+        : undefined;
     });
     const byTitle = (name: string) => parents().find((p) => blockText(p).includes(name));
     const throttled = byTitle('CheckoutRateLimited');

@@ -68,7 +68,11 @@ const WEIGHT = {
 } as const;
 
 const MAX_QUERY_CHARS = 4000;
-const MAX_FULLTEXT_TERMS = 48;
+/** Structured evidence this strong, this far ahead of the runner-up, is not overturned by full text. */
+const DECIDED_SCORE = 4;
+const DECIDED_MARGIN = 2.5;
+const TERM_CACHE_SIZE = 50_000;
+const MAX_FULLTEXT_TERMS = 32;
 
 // A 3-digit status code not glued to other digits, dots, colons or dashes (times, IPs, versions, AUTH-401).
 // A colon after the code only disqualifies it when a digit follows (a time or a port): "HTTP 503: ..." counts.
@@ -120,8 +124,7 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     fields: ['title', 'aliases', 'signals', 'prose'],
     searchOptions: {
       boost: { title: 2, aliases: 2, signals: 1.5, prose: 1 },
-      prefix: (term) => term.length >= 5,
-      fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
+      prefix: false,
       combineWith: 'OR',
     },
   });
@@ -207,14 +210,16 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
       (scores[signal.entryIndex] as Scored).signals = count + 1;
     });
 
-    const terms = fullTextQuery(lower);
+    // Full text is the fallback and the tie-breaker: skip it when structured evidence has already
+    // decided (a clear leader), which is most pasted errors and nearly every typed code.
+    const terms = decided() ? [] : fullTextTerms(lower);
     if (terms.length > 0) {
-      const hits = fullText.search(terms);
+      const hits = rankFullText(terms);
       const best = hits[0]?.score ?? 0;
       for (const hit of hits.slice(0, 8)) {
         const share = hit.score / best;
         if (share < 0.25) break;
-        add(hit.id as number, WEIGHT.fullText * share, { kind: 'text', detail: hit.terms.slice(0, 6).join(' ') });
+        add(hit.id, WEIGHT.fullText * share, { kind: 'text', detail: hit.terms.slice(0, 6).join(' ') });
       }
     }
 
@@ -237,6 +242,49 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
 
     return { matches, lowConfidence: (matches[0]?.confidence ?? 0) < lowBelow };
   };
+
+  // MiniSearch's postings per query term, kept because the same words recur in error text all day long.
+  // Combining them as MiniSearch's OR query does (sum of term scores times the number of terms matched)
+  // gives its ranking at a fraction of the cost of a fresh multi-term search.
+  const termCache = new Map<string, readonly { id: number; score: number }[]>();
+  function termHits(term: string): readonly { id: number; score: number }[] {
+    let hits = termCache.get(term);
+    if (!hits) {
+      hits = fullText.search(term).map((hit) => ({ id: hit.id as number, score: hit.score }));
+      if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+      termCache.set(term, hits);
+    }
+    return hits;
+  }
+
+  function rankFullText(terms: readonly string[]): { id: number; score: number; terms: string[] }[] {
+    const combined = new Map<number, { id: number; score: number; terms: string[] }>();
+    for (const term of terms) {
+      for (const hit of termHits(term)) {
+        const current = combined.get(hit.id);
+        if (current) {
+          current.score += hit.score;
+          current.terms.push(term);
+        } else combined.set(hit.id, { id: hit.id, score: hit.score, terms: [term] });
+      }
+    }
+    const ranked = [...combined.values()];
+    for (const hit of ranked) hit.score *= hit.terms.length;
+    return ranked.sort((a, b) => b.score - a.score);
+  }
+
+  function decided(): boolean {
+    let top = 0;
+    let second = 0;
+    for (const index of touched) {
+      const score = (scores[index] as Scored).score;
+      if (score > top) {
+        second = top;
+        top = score;
+      } else if (score > second) second = score;
+    }
+    return top >= DECIDED_SCORE && top - second >= DECIDED_MARGIN;
+  }
 
   function aliasForPrefixed(token: string) {
     // "Error:ECONNREFUSED" and "java.net.UnknownHostException": the code is the last part.
@@ -268,7 +316,7 @@ const STOP_WORDS = new Set(
   ),
 );
 
-function fullTextQuery(lower: string): string {
+function fullTextTerms(lower: string): string[] {
   const terms: string[] = [];
   const seen = new Set<string>();
   for (const term of lower.split(/[^a-z0-9_]+/)) {
@@ -277,5 +325,5 @@ function fullTextQuery(lower: string): string {
     terms.push(term);
     if (terms.length >= MAX_FULLTEXT_TERMS) break;
   }
-  return terms.join(' ');
+  return terms;
 }

@@ -69,24 +69,34 @@ export function anchorOf(source: string): string | undefined {
   return runs.reduce((best, candidate) => (candidate.length > best.length ? candidate : best));
 }
 
-const trigramKey = (text: string, at: number): number =>
-  (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
+const A = 97;
+const LETTERS = 26;
+
+/** Index of three lowercase ASCII letters starting at `at`, or -1 when any of them is not a-z. */
+function trigramIndex(text: string, at: number): number {
+  const a = text.charCodeAt(at) - A;
+  const b = text.charCodeAt(at + 1) - A;
+  const c = text.charCodeAt(at + 2) - A;
+  if (a < 0 || a >= LETTERS || b < 0 || b >= LETTERS || c < 0 || c >= LETTERS) return -1;
+  return (a * LETTERS + b) * LETTERS + c;
+}
 
 export class SignalIndex {
-  private readonly byTrigram = new Map<number, IndexedSignal[]>();
+  // A flat table over all 26^3 letter trigrams: an array index is far cheaper than a Map lookup per character.
+  private readonly byTrigram: (IndexedSignal[] | undefined)[] = new Array(LETTERS ** 3);
   private readonly unanchored: IndexedSignal[] = [];
   private readonly seen = new Set<IndexedSignal>();
 
   constructor(signals: readonly IndexedSignal[]) {
     for (const signal of signals) {
-      if (!signal.anchor || /[^\x20-\x7e]/.test(signal.anchor)) {
+      const key = signal.anchor ? trigramIndex(signal.anchor, 0) : -1;
+      if (key < 0) {
         this.unanchored.push(signal);
         continue;
       }
-      const key = trigramKey(signal.anchor, 0);
-      const bucket = this.byTrigram.get(key);
+      const bucket = this.byTrigram[key];
       if (bucket) bucket.push(signal);
-      else this.byTrigram.set(key, [signal]);
+      else this.byTrigram[key] = [signal];
     }
   }
 
@@ -99,7 +109,9 @@ export class SignalIndex {
       if (signal.regex.test(lowerText)) visit(signal);
     }
     for (let at = 0; at + MIN_ANCHOR <= lowerText.length; at++) {
-      const bucket = this.byTrigram.get(trigramKey(lowerText, at));
+      const key = trigramIndex(lowerText, at);
+      if (key < 0) continue;
+      const bucket = this.byTrigram[key];
       if (!bucket) continue;
       for (const signal of bucket) {
         if (seen.has(signal) || !lowerText.startsWith(signal.anchor as string, at)) continue;
