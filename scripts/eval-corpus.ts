@@ -1,4 +1,4 @@
-// Prints matcher accuracy on test/fixtures/match-corpus.jsonl and the misses (for tuning the knowledge base).
+// Prints matcher accuracy on ${process.argv[2] ?? "test/fixtures/match-corpus.jsonl"} and the misses (for tuning the knowledge base).
 import { readFileSync } from 'node:fs';
 import { createMatcher } from '../src/core/knowledge/matcher.js';
 import { compileKnowledgeDir } from '../src/node/knowledge-files.js';
@@ -6,7 +6,7 @@ import { compileKnowledgeDir } from '../src/node/knowledge-files.js';
 const compiled = compileKnowledgeDir();
 if (!compiled.ok) throw new Error('knowledge invalid');
 const matcher = createMatcher(compiled.bundle.entries);
-const rows = readFileSync('test/fixtures/match-corpus.jsonl', 'utf8')
+const rows = readFileSync(process.argv.find((a) => a.endsWith('.jsonl')) ?? 'test/fixtures/match-corpus.jsonl', 'utf8')
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l));

@@ -1,5 +1,5 @@
 /**
- * Configuration parsed once, from a plain record (process.env on Node, env bindings on Workers).
+ * Configuration parsed once, from a plain record (the environment on Node, the env bindings on Workers).
  * A present but unusable value stops the start with the variable's name; absent values take defaults.
  * @module
  */

@@ -54,7 +54,7 @@ export async function verifySlackRequest(
   if (!Number.isInteger(seconds) || Math.abs(nowMs / 1000 - seconds) > MAX_SKEW_SECONDS) return 'stale-timestamp';
   if (!signature.startsWith('v0=')) return 'bad-signature';
   const expected = hexToBytes(signature.slice(3));
-  if (!expected || expected.length !== 32) return 'bad-signature';
+  if (expected?.length !== 32) return 'bad-signature';
   const valid = await crypto.subtle.verify(
     'HMAC',
     await hmacKey(signingSecret),

@@ -281,7 +281,7 @@ class SqliteAlertStore implements AlertStore {
     const result = this.db
       .update(alerts)
       .set({ labels: '{}', description: '' })
-      .where(and(lte(alerts.firstSeenAt, before), sql`${alerts.labels} <> '{}' OR ${alerts.description} <> ''`))
+      .where(and(lte(alerts.firstSeenAt, before), sql`(${alerts.labels} <> '{}' OR ${alerts.description} <> '')`))
       .run();
     return result.changes;
   }

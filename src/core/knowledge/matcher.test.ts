@@ -56,10 +56,13 @@ describe('matcher: what people type and paste', () => {
     expect(matches[0]?.id, describeMatches(matches).join('\n')).toBe(expected);
   });
 
-  it('counts a status code followed by a colon, as in "HTTP 503: ..."', () => {
-    const { matches } = matcher.match('HTTP 503: try again later');
-    expect(matches[0]?.id).toBe('http-503');
-    expect(matches[0]?.reasons).toContainEqual({ kind: 'code', detail: '503' });
+  it.each([
+    ['a colon', 'HTTP 503: try again later', 'http-503'],
+    ['a full stop', 'The operation could not be completed. (HTTP error 410.)', 'http-410'],
+  ])('counts a status code followed by %s', (_name, text, expected) => {
+    const { matches } = matcher.match(text);
+    expect(matches[0]?.id).toBe(expected);
+    expect(matches[0]?.reasons).toContainEqual({ kind: 'code', detail: expected.slice('http-'.length) });
   });
 });
 

@@ -75,8 +75,9 @@ const TERM_CACHE_SIZE = 50_000;
 const MAX_FULLTEXT_TERMS = 32;
 
 // A 3-digit status code not glued to other digits, dots, colons or dashes (times, IPs, versions, AUTH-401).
-// A colon after the code only disqualifies it when a digit follows (a time or a port): "HTTP 503: ..." counts.
-const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w./-]|[.:]\d)/g;
+// A colon or a full stop after the code only disqualifies it when a digit follows (a time, a port, a version):
+// "HTTP 503: ..." and "the server returned 404." count.
+const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w/-]|[.:]\d)/g;
 const CODE_CONTEXT_BEFORE =
   /(?:(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|got|response|responded|with|failed|failure|err)[\s:=#"'(]*|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ "?)$/i;
 const ONLY_A_CODE = /^\s*(?:http\s*)?([1-5]\d\d)(?:\s+(?:error|status|code|response|errors))?\s*$/i;

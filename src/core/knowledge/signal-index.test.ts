@@ -126,7 +126,7 @@ describe('SignalIndex', () => {
         expect(sources(found)).toEqual(sources(bruteForce(lower)));
         expect(new Set(found).size).toBe(found.length);
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 

@@ -100,7 +100,7 @@ export async function recordFixButton(
 }
 
 function refuse(alert: StoredAlert | undefined, teamId: string): FixRecordOutcome | undefined {
-  if (!alert || !alert.explanationTs) return { kind: 'ignored', reason: 'unknown-message' };
+  if (!alert?.explanationTs) return { kind: 'ignored', reason: 'unknown-message' };
   if (alert.teamId !== teamId) return { kind: 'ignored', reason: 'other-team' };
   if (!alert.entryId) return { kind: 'ignored', reason: 'no-pattern' };
   return undefined;

@@ -1,0 +1,257 @@
+/**
+ * The AlertStore contract: one suite, run against every store implementation (SQLite now, D1 next),
+ * so that the drivers cannot drift apart. Shaped like Hono's shared router cases.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../core/alerts/alert.js';
+import type { AlertStore } from '../core/ports.js';
+
+export interface StoreUnderTest {
+  store: AlertStore;
+  close(): void | Promise<void>;
+}
+
+const HOUR = 60 * 60 * 1000;
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+export function alert(key: string, overrides: Partial<Alert> = {}): Alert {
+  return {
+    source: 'generic',
+    dedupKey: `generic:${key}`,
+    status: 'firing',
+    title: `Alert ${key}`,
+    description: 'POST /v1/charges returned 429',
+    service: 'checkout',
+    severity: 'warning',
+    statusCode: 429,
+    labels: { team: 'payments' },
+    ...overrides,
+  };
+}
+
+export function describeAlertStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`${name} (AlertStore contract)`, () => {
+    const withStore = (test: (store: AlertStore) => Promise<void>) => async () => {
+      const handle = await open();
+      try {
+        await test(handle.store);
+      } finally {
+        await handle.close();
+      }
+    };
+
+    it(
+      'stores a new alert and owes Slack one post for it',
+      withStore(async (store) => {
+        expect(await store.receiveAlerts([alert('a')], 'C1', T0)).toEqual(['new']);
+        const due = await store.dueDeliveries(T0, 10);
+        expect(due).toHaveLength(1);
+        expect(due[0]).toMatchObject({ kind: 'post', channel: 'C1', state: 'pending', attempts: 0 });
+        const stored = await store.getAlert(due[0]?.alertId as number);
+        expect(stored).toMatchObject({
+          dedupKey: 'generic:a',
+          title: 'Alert a',
+          service: 'checkout',
+          statusCode: 429,
+          status: 'firing',
+        });
+        expect(stored?.labels).toEqual({ team: 'payments' });
+      }),
+    );
+
+    it(
+      'calls a redelivery a duplicate and owes nothing more',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        expect(await store.receiveAlerts([alert('a'), alert('a')], 'C1', T0 + 1000)).toEqual([
+          'duplicate',
+          'duplicate',
+        ]);
+        expect(await store.dueDeliveries(T0 + 1000, 10)).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'turns a resolved event into one resolve step, and a repeated resolved into nothing',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        expect(await store.receiveAlerts([alert('a', { status: 'resolved' })], 'C1', T0 + HOUR)).toEqual(['resolved']);
+        expect(await store.receiveAlerts([alert('a', { status: 'resolved' })], 'C1', T0 + HOUR + 1)).toEqual([
+          'duplicate',
+        ]);
+        const kinds = (await store.dueDeliveries(T0 + 2 * HOUR, 10)).map((d) => d.kind);
+        expect(kinds).toEqual(['post', 'resolve']);
+        const stored = await store.getAlert(1);
+        expect(stored?.status).toBe('resolved');
+        expect(stored?.resolvedAt).toBe(T0 + HOUR);
+      }),
+    );
+
+    it(
+      'notes a repeat only after a long silence, and only once',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        expect(await store.receiveAlerts([alert('a')], 'C1', T0 + 60_000)).toEqual(['duplicate']);
+        expect(await store.receiveAlerts([alert('a')], 'C1', T0 + 4 * HOUR)).toEqual(['repeat']);
+        expect(await store.receiveAlerts([alert('a')], 'C1', T0 + 8 * HOUR)).toEqual(['repeat']);
+        const kinds = (await store.dueDeliveries(T0 + 9 * HOUR, 10)).map((d) => d.kind);
+        expect(kinds).toEqual(['post', 'repeat']);
+      }),
+    );
+
+    it(
+      'reopens a resolved alert that fires again under the same key',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        await store.receiveAlerts([alert('a', { status: 'resolved' })], 'C1', T0 + 1);
+        expect(await store.receiveAlerts([alert('a')], 'C1', T0 + 2)).toEqual(['reopened']);
+        expect((await store.getAlert(1))?.resolvedAt).toBeUndefined();
+      }),
+    );
+
+    it(
+      'posts an alert first seen already resolved once, as resolved',
+      withStore(async (store) => {
+        expect(await store.receiveAlerts([alert('late', { status: 'resolved' })], 'C1', T0)).toEqual(['new']);
+        expect((await store.dueDeliveries(T0, 10)).map((d) => d.kind)).toEqual(['post']);
+        expect((await store.getAlert(1))?.status).toBe('resolved');
+      }),
+    );
+
+    it(
+      'finds an alert by its parent or explanation message, only in its channel',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        await store.saveParent(1, { channel: 'C1', ts: '100.1', teamId: 'T1' });
+        await store.saveExplanation(1, {
+          ts: '100.2',
+          entryId: 'http-429',
+          confidence: 0.9,
+          fixOrder: ['backoff', 'split-keys'],
+        });
+        expect((await store.findAlertByMessage('C1', '100.1'))?.id).toBe(1);
+        const found = await store.findAlertByMessage('C1', '100.2');
+        expect(found).toMatchObject({
+          id: 1,
+          teamId: 'T1',
+          entryId: 'http-429',
+          fixOrder: ['backoff', 'split-keys'],
+          explanationTs: '100.2',
+        });
+        expect(await store.findAlertByMessage('C2', '100.2')).toBeUndefined();
+      }),
+    );
+
+    it(
+      'claims a Slack event id once',
+      withStore(async (store) => {
+        expect(await store.claimEvent('Ev1', T0)).toBe(true);
+        expect(await store.claimEvent('Ev1', T0 + 5)).toBe(false);
+        expect(await store.claimEvent('Ev2', T0 + 5)).toBe(true);
+      }),
+    );
+
+    it(
+      'tallies fixes per pattern and per service, counting each alert once',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a'), alert('b', { service: 'billing' }), alert('c')], 'C1', T0);
+        const fix = (alertId: number, fixId: string | undefined, userId: string, service = 'checkout') =>
+          store.recordFix({ alertId, entryId: 'http-429', fixId, service, userId, teamId: 'T1', at: T0 });
+        await fix(1, 'backoff', 'U1');
+        await fix(1, 'backoff', 'U2'); // a second person marking the same fix: still one alert
+        await fix(1, 'backoff', 'U1'); // the same reaction again: no new row
+        await fix(2, 'split-keys', 'U1', 'billing');
+        await fix(3, undefined, 'U1'); // resolved with no listed fix
+
+        const overall = await store.fixTallies('http-429');
+        expect(overall.marked).toBe(3);
+        expect(overall.fixes.sort((x, y) => x.fixId.localeCompare(y.fixId))).toEqual([
+          { fixId: 'backoff', resolved: 1 },
+          { fixId: 'split-keys', resolved: 1 },
+        ]);
+        expect(await store.fixTallies('http-429', 'billing')).toEqual({
+          marked: 1,
+          fixes: [{ fixId: 'split-keys', resolved: 1 }],
+        });
+
+        await store.removeFix({ alertId: 1, fixId: 'backoff', userId: 'U1' });
+        await store.removeFix({ alertId: 1, fixId: 'backoff', userId: 'U2' });
+        expect((await store.fixTallies('http-429')).fixes.find((f) => f.fixId === 'backoff')).toBeUndefined();
+      }),
+    );
+
+    it(
+      'reports alerts and fixes per pattern in stats',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a'), alert('b'), alert('c')], 'C1', T0);
+        await store.saveExplanation(1, { ts: '1.1', entryId: 'http-429', confidence: 1, fixOrder: [] });
+        await store.saveExplanation(2, { ts: '1.2', entryId: 'http-429', confidence: 1, fixOrder: [] });
+        await store.saveExplanation(3, { ts: '1.3', entryId: 'http-502', confidence: 1, fixOrder: [] });
+        await store.recordFix({
+          alertId: 1,
+          entryId: 'http-429',
+          fixId: 'backoff',
+          service: 'checkout',
+          userId: 'U1',
+          teamId: 'T1',
+          at: T0,
+        });
+        const stats = await store.stats();
+        expect(stats[0]).toEqual({
+          entryId: 'http-429',
+          alerts: 2,
+          marked: 1,
+          fixes: [{ fixId: 'backoff', resolved: 1 }],
+        });
+        expect(stats[1]).toEqual({ entryId: 'http-502', alerts: 1, marked: 0, fixes: [] });
+      }),
+    );
+
+    it(
+      'holds back a delivery until its retry time and lists failures with their reason',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a'), alert('b')], 'C1', T0);
+        const [first, second] = await store.dueDeliveries(T0, 10);
+        await store.markDelivery(first?.id as number, {
+          state: 'pending',
+          attempts: 1,
+          nextAttemptAt: T0 + 5000,
+          lastError: 'rate limited',
+        });
+        await store.markDelivery(second?.id as number, {
+          state: 'failed',
+          attempts: 1,
+          nextAttemptAt: T0,
+          lastError: 'channel_not_found',
+        });
+        expect(await store.dueDeliveries(T0 + 4999, 10)).toHaveLength(0);
+        expect(await store.dueDeliveries(T0 + 5000, 10)).toHaveLength(1);
+        const failed = await store.listDeliveries(['failed'], 10);
+        expect(failed).toEqual([
+          expect.objectContaining({ alertTitle: 'Alert b', lastError: 'channel_not_found', state: 'failed' }),
+        ]);
+      }),
+    );
+
+    it(
+      'prunes old payloads but keeps the alerts and their fix outcomes',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('old')], 'C1', T0);
+        await store.receiveAlerts([alert('new')], 'C1', T0 + 100 * 24 * HOUR);
+        await store.recordFix({
+          alertId: 1,
+          entryId: 'http-429',
+          fixId: 'backoff',
+          service: 'checkout',
+          userId: 'U1',
+          teamId: 'T1',
+          at: T0,
+        });
+        expect(await store.prune(T0 + 10 * 24 * HOUR)).toBe(1);
+        expect(await store.getAlert(1)).toMatchObject({ labels: {}, description: '', title: 'Alert old' });
+        expect((await store.getAlert(2))?.labels).toEqual({ team: 'payments' });
+        expect((await store.fixTallies('http-429')).fixes).toEqual([{ fixId: 'backoff', resolved: 1 }]);
+      }),
+    );
+  });
+}

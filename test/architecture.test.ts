@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('the core', () => {
+  // The core runs unchanged on Node and Cloudflare Workers, and is tested with fakes: it may not reach
+  // for a runtime, a database driver, an HTTP framework or the Slack SDK.
+  const forbidden = /from '(node:[^']+|hono[^']*|@hono\/[^']+|@slack\/[^']+|drizzle-orm[^']*|better-sqlite3|pino)'/;
+  it.each(sources(join(root, 'src/core')).map((path) => [relative(root, path), path]))(
+    '%s imports no runtime, driver or SDK',
+    (_name, path) => {
+      const text = readFileSync(path, 'utf8');
+      expect(text).not.toMatch(forbidden);
+      expect(text).not.toMatch(/\bprocess\.(env|exit|argv)/);
+    },
+  );
+
+  it('is the only place, with the runtime entry points, that decides configuration', () => {
+    const readers = sources(join(root, 'src'))
+      .filter((path) => /process\.env/.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(root, path));
+    expect(readers.every((path) => path.startsWith('src/runtime/') || path === 'src/cli-main.ts')).toBe(true);
+  });
+});

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const manifest = parse(readFileSync(new URL('../slack-app-manifest.yaml', import.meta.url), 'utf8'));
+
+describe('the Slack app manifest', () => {
+  it('declares /apierr, pointing at the route apierr serves', () => {
+    const command = manifest.features.slash_commands.find((c: { command: string }) => c.command === '/apierr');
+    expect(command).toBeDefined();
+    expect(new URL(command.url).pathname).toBe('/slack/events');
+  });
+
+  it('subscribes to the reactions that record fixes, and enables the buttons', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['reaction_added', 'reaction_removed']),
+    );
+    expect(new URL(manifest.settings.event_subscriptions.request_url).pathname).toBe('/slack/events');
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
+  });
+
+  it('asks for the scopes apierr uses and no more', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'reactions:read',
+    ]);
+  });
+});
