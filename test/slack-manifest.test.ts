@@ -22,9 +22,11 @@ describe('the Slack app manifest', () => {
 
   it('asks for the scopes apierr uses and no more', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'channels:history',
       'chat:write',
       'chat:write.public',
       'commands',
+      'groups:history',
       'reactions:read',
     ]);
   });

@@ -5,6 +5,7 @@
 import type { Explanation } from '../core/knowledge/explain.js';
 import type { Match } from '../core/knowledge/matcher.js';
 import type { Entry } from '../core/knowledge/schema.js';
+import { describeLayer, percent } from '../core/messages/layer.js';
 
 export interface TextStyle {
   bold(text: string): string;
@@ -13,19 +14,6 @@ export interface TextStyle {
 
 export const PLAIN: TextStyle = { bold: (t) => t, dim: (t) => t };
 export const ANSI: TextStyle = { bold: (t) => `\x1b[1m${t}\x1b[22m`, dim: (t) => `\x1b[2m${t}\x1b[22m` };
-
-const LAYER_NAMES: Record<Entry['layer'], string> = {
-  client: 'the client (the caller sent something wrong)',
-  auth: 'the auth layer (identity provider, token or key checks)',
-  gateway: 'a gateway, proxy or load balancer in front of the app',
-  app: 'the application itself',
-  dependency: 'a dependency behind the app (database, upstream service, network)',
-  browser: 'the browser, enforcing its own rules',
-};
-
-export const describeLayer = (layer: Entry['layer']): string => LAYER_NAMES[layer];
-
-const percent = (confidence: number) => `${Math.round(confidence * 100)}%`;
 
 export function renderExplanationText(explanation: Explanation, style: TextStyle = PLAIN): string {
   switch (explanation.kind) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import { describeWebhookDoors } from './security/webhook-auth.js';
 
 const failure = (env: Record<string, string>) => {
   try {
@@ -56,10 +57,106 @@ describe('parseConfig', () => {
     [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'SLACK_APP_TOKEN'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'ftp://x' }, 'SLACK_API_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WEBHOOK_TOKEN_GRAFNA: 't' }, 'WEBHOOK_TOKEN_GRAFNA'],
+    [{ WEBHOOKS_OPEN: 'yes' }, 'WEBHOOKS_OPEN'],
+    [{ WEBHOOKS_OPEN: 'grafana,nagios' }, 'WEBHOOKS_OPEN'],
+    [{ GRAFANA_HMAC_HEADER: 'X-Sig' }, 'GRAFANA_HMAC_SECRET'],
+    [{ GRAFANA_HMAC_TIMESTAMP_HEADER: 'X-Ts' }, 'GRAFANA_HMAC_SECRET'],
+    [{ GRAFANA_HMAC_SECRET: 's', GRAFANA_HMAC_HEADER: 'X Sig' }, 'GRAFANA_HMAC_HEADER'],
+    [{ GRAFANA_HMAC_SECRET: 's', GRAFANA_HMAC_TIMESTAMP_HEADER: 'X-Ts:' }, 'GRAFANA_HMAC_TIMESTAMP_HEADER'],
+    [{ STANDARD_WEBHOOKS_SECRET: 'whsec_tooshort' }, 'STANDARD_WEBHOOKS_SECRET'],
+    [{ STANDARD_WEBHOOKS_SECRET: 'whsec_!!!!' }, 'STANDARD_WEBHOOKS_SECRET'],
+    [{ WEBHOOK_RATE_LIMIT: '-1' }, 'WEBHOOK_RATE_LIMIT'],
+    [{ WEBHOOK_RATE_LIMIT: '1.5' }, 'WEBHOOK_RATE_LIMIT'],
+    [{ WEBHOOK_RATE_LIMIT: 'lots' }, 'WEBHOOK_RATE_LIMIT'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'null' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'ops.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://ops.example.com/' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://ops.example.com/dashboard' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'ftp://ops.example.com' }, 'CORS_ORIGINS'],
   ])('stops the start on %o, naming %s', (env, variable) => {
     const error = failure(env);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(variable);
+  });
+});
+
+describe('parseConfig: the front door', () => {
+  const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+  it('closes every webhook source when no secret is set, with the default rate limit and no CORS', () => {
+    const { frontDoor } = parseConfig({});
+    expect(Object.values(frontDoor.webhooks).every((a) => !a.token && !a.signature && !a.open)).toBe(true);
+    expect(frontDoor.webhookRateLimit).toBe(1200);
+    expect(frontDoor.corsOrigins).toEqual([]);
+  });
+
+  it('gives every source the shared WEBHOOK_TOKEN unless WEBHOOK_TOKEN_<SOURCE> overrides it', () => {
+    const { frontDoor } = parseConfig({ WEBHOOK_TOKEN: 'shared', WEBHOOK_TOKEN_GRAFANA: 'grafana-only' });
+    expect(frontDoor.webhooks.alertmanager?.token).toBe('shared');
+    expect(frontDoor.webhooks.grafana?.token).toBe('grafana-only');
+  });
+
+  it('opens all sources with WEBHOOKS_OPEN=true, or only the listed ones', () => {
+    expect(Object.values(parseConfig({ WEBHOOKS_OPEN: 'true' }).frontDoor.webhooks).every((a) => a.open)).toBe(true);
+    const listed = parseConfig({ WEBHOOKS_OPEN: 'Generic, datadog' }).frontDoor.webhooks;
+    expect(
+      Object.entries(listed)
+        .filter(([, a]) => a.open)
+        .map(([s]) => s)
+        .sort(),
+    ).toEqual(['datadog', 'generic']);
+    expect(Object.values(parseConfig({ WEBHOOKS_OPEN: 'false' }).frontDoor.webhooks).some((a) => a.open)).toBe(false);
+  });
+
+  it('signs Grafana with the default header, or the configured header and timestamp header', () => {
+    expect(parseConfig({ GRAFANA_HMAC_SECRET: 'h' }).frontDoor.webhooks.grafana?.signature).toEqual({
+      kind: 'grafana-hmac',
+      secret: 'h',
+      header: 'X-Grafana-Alerting-Signature',
+      timestampHeader: undefined,
+    });
+    const custom = parseConfig({
+      GRAFANA_HMAC_SECRET: 'h',
+      GRAFANA_HMAC_HEADER: 'X-Grafana-Alert-Signature',
+      GRAFANA_HMAC_TIMESTAMP_HEADER: 'X-Grafana-Alerting-Timestamp',
+    }).frontDoor.webhooks.grafana?.signature;
+    expect(custom).toMatchObject({
+      header: 'X-Grafana-Alert-Signature',
+      timestampHeader: 'X-Grafana-Alerting-Timestamp',
+    });
+  });
+
+  it('verifies Standard Webhooks on the generic source with the decoded whsec_ key', () => {
+    const signature = parseConfig({ STANDARD_WEBHOOKS_SECRET: STANDARD_SECRET }).frontDoor.webhooks.generic?.signature;
+    expect(signature?.kind).toBe('standard-webhooks');
+    expect(signature?.kind === 'standard-webhooks' && signature.key.length).toBe(24);
+  });
+
+  it('turns the rate limit off with 0 and keeps exact CORS origins', () => {
+    const { frontDoor } = parseConfig({
+      WEBHOOK_RATE_LIMIT: '0',
+      CORS_ORIGINS: 'https://ops.example.com, http://localhost:5173',
+    });
+    expect(frontDoor.webhookRateLimit).toBe(0);
+    expect(frontDoor.corsOrigins).toEqual(['https://ops.example.com', 'http://localhost:5173']);
+  });
+
+  it('says which sources are signature-protected, token-protected, open and closed', () => {
+    const { frontDoor } = parseConfig({
+      WEBHOOK_TOKEN_ALERTMANAGER: 'a',
+      GRAFANA_HMAC_SECRET: 'g',
+      WEBHOOK_TOKEN_GRAFANA: 'g2',
+      STANDARD_WEBHOOKS_SECRET: STANDARD_SECRET,
+      WEBHOOKS_OPEN: 'datadog,alertmanager',
+    });
+    const doors = describeWebhookDoors(frontDoor.webhooks);
+    expect(doors.signature.sort()).toEqual(['generic', 'grafana']);
+    expect(doors.token.sort()).toEqual(['alertmanager', 'grafana']);
+    // alertmanager is listed in WEBHOOKS_OPEN but has a token: the token wins.
+    expect(doors.open).toEqual(['datadog']);
+    expect(doors.closed.sort()).toEqual(['cloudwatch', 'opsgenie', 'pagerduty', 'sentry']);
   });
 });

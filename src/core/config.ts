@@ -3,7 +3,10 @@
  * A present but unusable value stops the start with the variable's name; absent values take defaults.
  * @module
  */
+import { SOURCE_NAMES } from './alerts/sources/index.js';
 import { ConfigError } from './errors.js';
+import { parseFrontDoor } from './security/front-door-config.js';
+import type { FrontDoorConfig } from './security/webhook-auth.js';
 
 export interface SlackConfig {
   botToken: string;
@@ -21,7 +24,10 @@ export interface Config {
   slack: SlackConfig | undefined;
   /** Where alerts go when Slack is offline or no channel is set; the name shows in logs. */
   alertChannel: string;
+  /** The shared webhook bearer token; per-source overrides and signatures are in `frontDoor`. */
   webhookToken: string | undefined;
+  /** Who may send webhooks (per source), how fast, and which browser origins may call `/api/*`. */
+  frontDoor: FrontDoorConfig;
   apiToken: string | undefined;
   /** Alerts older than this many days lose their stored payload; fix outcomes are kept. */
   retentionDays: number;
@@ -79,6 +85,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       : undefined,
     alertChannel: alertChannel ?? 'offline-alerts',
     webhookToken: get('WEBHOOK_TOKEN'),
+    frontDoor: parseFrontDoor(env, SOURCE_NAMES),
     apiToken: get('API_TOKEN'),
     retentionDays: parseInteger('RETENTION_DAYS', get('RETENTION_DAYS'), 90, 1, 36500),
     logLevel: logLevel as Config['logLevel'],

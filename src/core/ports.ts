@@ -44,6 +44,34 @@ export interface StoredAlert extends Alert {
   lastSeenAt: number;
   resolvedAt: number | undefined;
   repeatCount: number;
+  /** When a post of the parent (or explanation) was first attempted: a later attempt looks in Slack first. */
+  parentPostingAt: number | undefined;
+  explanationPostingAt: number | undefined;
+  /** The storm digest that lists this alert instead of a message of its own. */
+  digestId: number | undefined;
+}
+
+/** One message standing for many alerts of one pattern in one channel during an alert storm. */
+export interface Digest {
+  id: number;
+  channel: string;
+  /** The matched entry id, or '' for alerts that matched no pattern. */
+  entryKey: string;
+  representativeAlertId: number;
+  openedAt: number;
+  lastJoinedAt: number;
+  parentTs: string | undefined;
+  parentPostingAt: number | undefined;
+  /** Grows with every change to the digest's alerts; the message is edited until refreshedVersion catches up. */
+  version: number;
+  refreshedVersion: number;
+}
+
+export interface DigestMember {
+  title: string;
+  service: string | undefined;
+  severity: string | undefined;
+  status: 'firing' | 'resolved';
 }
 
 export type DeliveryKind = 'post' | 'resolve' | 'repeat' | 'reopen';
@@ -59,6 +87,8 @@ export interface Delivery {
   nextAttemptAt: number;
   lastError: string | undefined;
   createdAt: number;
+  /** When this delivery's thread note was first attempted (see StoredAlert.parentPostingAt). */
+  postingAt: number | undefined;
 }
 
 export interface FixRecord {
@@ -98,6 +128,14 @@ export interface AlertStore {
   getAlert(id: number): Promise<StoredAlert | undefined>;
   /** Finds the alert whose parent or explanation message is (channel, ts). */
   findAlertByMessage(channel: string, ts: string): Promise<StoredAlert | undefined>;
+  /**
+   * Records that a post is about to be attempted, before calling Slack: if the process dies between Slack's
+   * answer and saving the ts, the next attempt knows to look for the message instead of posting it again.
+   */
+  markPosting(
+    target: { alertId: number; role: 'parent' | 'explanation' } | { deliveryId: number },
+    at: number,
+  ): Promise<void>;
   saveParent(alertId: number, post: { channel: string; ts: string; teamId: string | undefined }): Promise<void>;
   saveExplanation(
     alertId: number,
@@ -115,6 +153,25 @@ export interface AlertStore {
   /** Fix tallies for one entry, optionally narrowed to one service. */
   fixTallies(entryId: string, service?: string): Promise<{ marked: number; fixes: FixTally[] }>;
   stats(): Promise<EntryStats[]>;
+
+  // Alert storms -------------------------------------------------------------------------------------
+  /** Alerts of `entryKey` posted on their own in `channel` since `since` (ms). */
+  countRecentPosts(channel: string, entryKey: string, since: number): Promise<number>;
+  /** The digest for `entryKey` in `channel` that an alert joined since `since`, if any. */
+  findOpenDigest(channel: string, entryKey: string, since: number): Promise<Digest | undefined>;
+  /** Opens a digest with `alertId` as its representative (and first member). */
+  openDigest(digest: { channel: string; entryKey: string; alertId: number; now: number }): Promise<Digest>;
+  /** Lists the alert in the digest and marks the digest for an edit. */
+  joinDigest(digestId: number, alertId: number, now: number): Promise<void>;
+  /** Marks the digest for an edit (one of its alerts changed). */
+  touchDigest(digestId: number): Promise<void>;
+  saveDigestParent(digestId: number, update: { ts?: string; postingAt?: number }): Promise<void>;
+  /** Digests whose message is behind their alerts. */
+  staleDigests(limit: number): Promise<Digest[]>;
+  markDigestRefreshed(digestId: number, version: number): Promise<void>;
+  getDigest(id: number): Promise<Digest | undefined>;
+  /** The digest's alerts, oldest first, at most `limit`, and how many there are in all. */
+  digestMembers(digestId: number, limit: number): Promise<{ members: DigestMember[]; total: number }>;
   /** Drops stored payloads of alerts first seen before `before`; keeps fix outcomes. Returns rows pruned. */
   prune(before: number): Promise<number>;
 }
@@ -127,6 +184,8 @@ export interface SlackMessage {
   text: string;
   blocks: readonly object[];
   threadTs?: string | undefined;
+  /** Idempotency key stored in the message's metadata, so that `findMessage` can recognize it later. */
+  key?: string | undefined;
 }
 
 export type SlackFailure =
@@ -142,6 +201,19 @@ export interface SlackPort {
   teamId(): Promise<string | undefined>;
   postMessage(message: SlackMessage): Promise<SlackResult<{ channel: string; ts: string }>>;
   updateMessage(message: SlackMessage & { ts: string }): Promise<SlackResult<void>>;
+  /**
+   * Finds a message apierr posted with `key` in its metadata: in the thread under `threadTs`, or among the
+   * channel's messages since `since` (ms). Used only to recover from an attempt whose outcome is unknown.
+   */
+  findMessage(query: {
+    channel: string;
+    key: string;
+    threadTs?: string | undefined;
+    since: number;
+  }): Promise<SlackResult<{ ts: string } | undefined>>;
 }
+
+/** The metadata event type apierr tags its messages with. */
+export const MESSAGE_EVENT_TYPE = 'apierr_message';
 
 export type { Match };

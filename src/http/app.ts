@@ -6,13 +6,19 @@
  * const res = await app.request('/healthz');
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { allowedMethods } from './method-not-allowed.js';
+import { apiCors } from './middleware/cors.js';
 import { problem } from './problem.js';
 import { apiRoutes } from './routes/api.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices, ServicesResolver } from './services.js';
 
 type Env = { Variables: { services: HttpServices } };
+
+/** Slack's requests are a few KiB; the receiver checks again, this stops a large body before it is read. */
+export const MAX_SLACK_BYTES = 256 * 1024;
 
 export function createApp(services: HttpServices | ServicesResolver): Hono<Env> {
   const resolve: ServicesResolver = typeof services === 'function' ? services : () => services;
@@ -25,30 +31,59 @@ export function createApp(services: HttpServices | ServicesResolver): Hono<Env> 
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.post('/slack/events', async (c) => {
-    const handler = c.var.services.slackEvents;
-    if (!handler) {
-      return problem(c, {
-        type: 'slack-offline',
-        title: 'Slack is not configured',
-        status: 503,
-        detail: 'apierr runs in offline mode: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to receive Slack requests.',
-      });
-    }
-    return handler(c.req.raw);
-  });
+  app.post(
+    '/slack/events',
+    bodyLimit({
+      maxSize: MAX_SLACK_BYTES,
+      onError: (c) =>
+        problem(c, {
+          type: 'payload-too-large',
+          title: 'Payload too large',
+          status: 413,
+          detail: `Slack requests are under ${MAX_SLACK_BYTES} bytes.`,
+        }),
+    }),
+    async (c) => {
+      const handler = c.var.services.slackEvents;
+      if (!handler) {
+        return problem(c, {
+          type: 'slack-offline',
+          title: 'Slack is not configured',
+          status: 503,
+          detail:
+            'apierr runs in offline mode: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to receive Slack requests.',
+        });
+      }
+      return handler(c.req.raw);
+    },
+  );
 
   app.route('/webhooks', webhookRoutes());
+  app.use('/api/*', apiCors());
   app.route('/api', apiRoutes());
 
-  app.notFound((c) =>
-    problem(c, {
+  app.notFound((c) => {
+    const pathname = new URL(c.req.url).pathname;
+    const allow = allowedMethods(app.routes, pathname);
+    if (allow.length > 0) {
+      return problem(
+        c,
+        {
+          type: 'method-not-allowed',
+          title: 'Method not allowed',
+          status: 405,
+          detail: `${pathname} answers ${allow.join(', ')}, not ${c.req.method}.`,
+        },
+        { allow: allow.join(', ') },
+      );
+    }
+    return problem(c, {
       type: 'not-found',
       title: 'Not found',
       status: 404,
-      detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`,
-    }),
-  );
+      detail: `No route for ${c.req.method} ${pathname}.`,
+    });
+  });
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -12,10 +12,12 @@ export type ProblemType =
   | 'unsupported-media-type'
   | 'payload-too-large'
   | 'unauthorized'
+  | 'forbidden-origin'
   | 'not-found'
   | 'method-not-allowed'
   | 'rate-limited'
   | 'slack-offline'
+  | 'not-ready'
   | 'internal';
 
 export interface Problem {

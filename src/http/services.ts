@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { SourceParser } from '../core/alerts/alert.js';
 import type { Defer } from '../core/ports.js';
+import type { FrontDoorConfig } from '../core/security/webhook-auth.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 
 export interface HttpServices extends CoreServices {
@@ -14,10 +15,8 @@ export interface HttpServices extends CoreServices {
   /** Asks the outbox to deliver what is due now. */
   drainOutbox: () => Promise<void>;
   sources: Readonly<Record<string, SourceParser | undefined>>;
-  /** Bearer token webhook senders must present; undefined = closed unless `webhooksOpen`. */
-  webhookToken: string | undefined;
-  /** Explicitly accept unauthenticated webhooks (local trials only). */
-  webhooksOpen: boolean;
+  /** Per-source webhook secrets and open sources, the webhook rate limit and the CORS origins. */
+  frontDoor: FrontDoorConfig;
   apiToken: string | undefined;
   /** Handles `POST /slack/events` (Bolt's receiver on Node); undefined in offline mode. */
   slackEvents: ((request: Request) => Promise<Response>) | undefined;

@@ -13,6 +13,8 @@ import { ApierrError } from '../core/errors.js';
 import { parseBundle } from '../core/knowledge/bundle.js';
 import { createMatcher } from '../core/knowledge/matcher.js';
 import type { Clock, Logger, SlackPort } from '../core/ports.js';
+import { logFrontDoor } from '../core/security/webhook-auth.js';
+import { DEFAULT_RETRY } from '../core/use-cases/deliver.js';
 import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
 import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
 import { createApp } from '../http/app.js';
@@ -39,6 +41,12 @@ export interface StartOptions {
   hostname?: string;
   /** Milliseconds between Slack posts to one channel (Slack allows about one per second). */
   pacingMs?: number;
+  /** Milliseconds before a Slack call is abandoned (tests shorten it to exercise hangs). */
+  slackTimeoutMs?: number;
+  /** First retry delay of a failed Slack delivery; later ones back off exponentially from it. */
+  retryBaseMs?: number;
+  /** When alerts of one pattern share a storm digest (defaults: more than 5 within 2 minutes). */
+  storm?: { threshold: number; windowMs: number };
 }
 
 export async function startServer(
@@ -48,14 +56,18 @@ export async function startServer(
   const config = parseConfig(env);
   const logger: Logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'apierr' } });
   const clock: Clock = options.clock ?? { now: () => Date.now() };
-  const webhooksOpen = env.WEBHOOKS_OPEN === 'true';
 
   const { store, close: closeStore } = openSqliteStore(config.databasePath);
   const bundle = parseBundle(KNOWLEDGE_BUNDLE_JSON);
   const matcher = createMatcher(bundle.entries);
 
   const slack: SlackPort = config.slack
-    ? createWebApiSlack({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger })
+    ? createWebApiSlack({
+        token: config.slack.botToken,
+        apiUrl: config.slack.apiUrl,
+        logger,
+        timeoutMs: options.slackTimeoutMs,
+      })
     : createOfflineSlack(logger);
   const core: CoreServices = {
     store,
@@ -65,8 +77,12 @@ export async function startServer(
     clock,
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
+    storm: options.storm,
   };
-  const outbox = createOutboxLoop(core, { pacingMs: options.pacingMs });
+  const outbox = createOutboxLoop(core, {
+    pacingMs: options.pacingMs,
+    policy: options.retryBaseMs === undefined ? undefined : { ...DEFAULT_RETRY, baseDelayMs: options.retryBaseMs },
+  });
   const bolt = config.slack ? createBoltSlack(config.slack, core) : undefined;
 
   const services: HttpServices = {
@@ -76,8 +92,7 @@ export async function startServer(
     },
     drainOutbox: () => outbox.kick(),
     sources: SOURCES,
-    webhookToken: config.webhookToken,
-    webhooksOpen,
+    frontDoor: config.frontDoor,
     apiToken: config.apiToken,
     slackEvents: bolt?.handle,
   };
@@ -101,14 +116,7 @@ export async function startServer(
     },
     config.slack ? 'apierr is listening' : 'apierr is listening in offline mode: Slack messages are logged, not sent',
   );
-  if (!config.webhookToken) {
-    logger.warn(
-      {},
-      webhooksOpen
-        ? 'WEBHOOKS_OPEN=true: webhooks are accepted without a token; use this only on a trusted machine'
-        : 'WEBHOOK_TOKEN is not set: webhooks are refused with 401 (set WEBHOOK_TOKEN, or WEBHOOKS_OPEN=true for a local trial)',
-    );
-  }
+  logFrontDoor(logger, config.frontDoor);
   if (!config.apiToken) logger.warn({}, 'API_TOKEN is not set: /api/* answers 401');
 
   let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@
  * retries that come due. One drain runs at a time; SIGTERM waits for the one in flight.
  * @module
  */
+import type { RetryPolicy } from '../core/use-cases/deliver.js';
 import { ChannelPacer, drainOutbox } from '../core/use-cases/drain-outbox.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 
@@ -16,7 +17,7 @@ export interface OutboxLoop {
 
 export function createOutboxLoop(
   services: CoreServices,
-  options: { pollMs?: number; pacingMs?: number } = {},
+  options: { pollMs?: number; pacingMs?: number; policy?: RetryPolicy | undefined } = {},
 ): OutboxLoop {
   const pacer = new ChannelPacer(options.pacingMs);
   let running: Promise<void> | undefined;
@@ -29,7 +30,7 @@ export function createOutboxLoop(
     do {
       again = false;
       try {
-        const result = await drainOutbox(services, pacer);
+        const result = await drainOutbox(services, pacer, { policy: options.policy });
         if (result.nextInMs !== undefined && !stopped) {
           clearTimeout(wake);
           wake = setTimeout(() => void kick(), result.nextInMs);

@@ -38,6 +38,10 @@ export function createOfflineSlack(
       );
       return { ok: true, value: { channel: message.channel, ts } };
     },
+    async findMessage() {
+      // Offline posts always succeed at once, so there is never an uncertain attempt to recover.
+      return { ok: true, value: undefined };
+    },
     async updateMessage(message) {
       sink?.({ method: 'chat.update', message });
       logger.info(

@@ -6,7 +6,14 @@
  * @module
  */
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Logger, SlackFailure, SlackMessage, SlackPort, SlackResult } from '../core/ports.js';
+import {
+  type Logger,
+  MESSAGE_EVENT_TYPE,
+  type SlackFailure,
+  type SlackMessage,
+  type SlackPort,
+  type SlackResult,
+} from '../core/ports.js';
 
 /** Errors that no retry can fix: configuration, permissions or a message Slack will never accept. */
 const PERMANENT_ERRORS = new Set([
@@ -92,9 +99,27 @@ export function createWebApiSlack(options: WebApiSlackOptions): SlackPort & { cl
           text: message.text,
           blocks: message.blocks as never,
           ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          ...(message.key ? { metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { key: message.key } } } : {}),
           unfurl_links: false,
         });
         return { channel: answer.channel ?? message.channel, ts: answer.ts as string };
+      });
+    },
+    findMessage({ channel, key, threadTs, since }) {
+      return call(async () => {
+        const answer = threadTs
+          ? await client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+          : await client.conversations.history({
+              channel,
+              oldest: (since / 1000).toFixed(6),
+              include_all_metadata: true,
+              limit: 200,
+            });
+        const found = (answer.messages ?? []).find((m) => {
+          const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
+          return metadata?.event_type === MESSAGE_EVENT_TYPE && metadata.event_payload?.key === key;
+        });
+        return found?.ts ? { ts: found.ts } : undefined;
       });
     },
     updateMessage(message: SlackMessage & { ts: string }) {

@@ -36,6 +36,10 @@ export const alerts = sqliteTable(
     lastSeenAt: integer('last_seen_at').notNull(),
     resolvedAt: integer('resolved_at'),
     repeatCount: integer('repeat_count').notNull().default(0),
+    parentPostingAt: integer('parent_posting_at'),
+    explanationPostingAt: integer('explanation_posting_at'),
+    /** Set when the alert arrived during a storm and is listed in a digest instead of posted alone. */
+    digestId: integer('digest_id'),
   },
   (t) => [
     uniqueIndex('alerts_dedup_key').on(t.dedupKey),
@@ -43,6 +47,34 @@ export const alerts = sqliteTable(
     index('alerts_explanation').on(t.channel, t.explanationTs),
     index('alerts_entry').on(t.entryId),
     index('alerts_first_seen').on(t.firstSeenAt),
+    index('alerts_recent_posts').on(t.channel, t.entryId, t.parentPostingAt),
+    index('alerts_digest').on(t.digestId),
+  ],
+);
+
+/**
+ * One message standing for many alerts of the same pattern in a channel during a storm. `version` grows
+ * with every change to its alerts; the message is edited until `refreshedVersion` catches up.
+ */
+export const digests = sqliteTable(
+  'digests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    /** The matched entry id, or '' for alerts that matched no pattern. */
+    entryKey: text('entry_key').notNull(),
+    /** The alert that opened the digest: its explanation is the digest's, so reactions record against it. */
+    representativeAlertId: integer('representative_alert_id').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    lastJoinedAt: integer('last_joined_at').notNull(),
+    parentTs: text('parent_ts'),
+    parentPostingAt: integer('parent_posting_at'),
+    version: integer('version').notNull().default(1),
+    refreshedVersion: integer('refreshed_version').notNull().default(0),
+  },
+  (t) => [
+    index('digests_open').on(t.channel, t.entryKey, t.lastJoinedAt),
+    index('digests_dirty').on(t.refreshedVersion, t.version),
   ],
 );
 
@@ -63,6 +95,7 @@ export const deliveries = sqliteTable(
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
+    postingAt: integer('posting_at'),
   },
   (t) => [
     uniqueIndex('deliveries_alert_kind').on(t.alertId, t.kind),

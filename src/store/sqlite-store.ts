@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { and, asc, count, countDistinct, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Alert } from '../core/alerts/alert.js';
@@ -18,6 +18,8 @@ import type {
   AlertStore,
   Delivery,
   DeliveryState,
+  Digest,
+  DigestMember,
   EntryStats,
   FixRecord,
   FixTally,
@@ -25,7 +27,7 @@ import type {
   StoredAlert,
 } from '../core/ports.js';
 import * as schema from './schema.js';
-import { alerts, deliveries, fixOutcomes, slackEvents } from './schema.js';
+import { alerts, deliveries, digests, fixOutcomes, slackEvents } from './schema.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
@@ -138,6 +140,18 @@ class SqliteAlertStore implements AlertStore {
       .where(and(eq(alerts.channel, channel), or(eq(alerts.explanationTs, ts), eq(alerts.parentTs, ts))))
       .get();
     return row ? toStoredAlert(row) : undefined;
+  }
+
+  async markPosting(
+    target: { alertId: number; role: 'parent' | 'explanation' } | { deliveryId: number },
+    at: number,
+  ): Promise<void> {
+    if ('deliveryId' in target) {
+      this.db.update(deliveries).set({ postingAt: at }).where(eq(deliveries.id, target.deliveryId)).run();
+      return;
+    }
+    const column = target.role === 'parent' ? { parentPostingAt: at } : { explanationPostingAt: at };
+    this.db.update(alerts).set(column).where(eq(alerts.id, target.alertId)).run();
   }
 
   async saveParent(alertId: number, post: { channel: string; ts: string; teamId: string | undefined }): Promise<void> {
@@ -277,6 +291,117 @@ class SqliteAlertStore implements AlertStore {
     return [...byEntry.values()].sort((a, b) => b.alerts - a.alerts || a.entryId.localeCompare(b.entryId));
   }
 
+  async countRecentPosts(channel: string, entryKey: string, since: number): Promise<number> {
+    const row = this.db
+      .select({ n: count() })
+      .from(alerts)
+      .where(
+        and(
+          eq(alerts.channel, channel),
+          entryKey ? eq(alerts.entryId, entryKey) : isNull(alerts.entryId),
+          gte(alerts.parentPostingAt, since),
+          isNull(alerts.digestId),
+        ),
+      )
+      .get();
+    return row?.n ?? 0;
+  }
+
+  async findOpenDigest(channel: string, entryKey: string, since: number): Promise<Digest | undefined> {
+    const row = this.db
+      .select()
+      .from(digests)
+      .where(and(eq(digests.channel, channel), eq(digests.entryKey, entryKey), gte(digests.lastJoinedAt, since)))
+      .orderBy(desc(digests.id))
+      .get();
+    return row ? toDigest(row) : undefined;
+  }
+
+  async openDigest(digest: { channel: string; entryKey: string; alertId: number; now: number }): Promise<Digest> {
+    return this.sqlite.transaction(() => {
+      const row = this.db
+        .insert(digests)
+        .values({
+          channel: digest.channel,
+          entryKey: digest.entryKey,
+          representativeAlertId: digest.alertId,
+          openedAt: digest.now,
+          lastJoinedAt: digest.now,
+        })
+        .returning()
+        .get();
+      this.db.update(alerts).set({ digestId: row.id }).where(eq(alerts.id, digest.alertId)).run();
+      return toDigest(row);
+    })();
+  }
+
+  async joinDigest(digestId: number, alertId: number, now: number): Promise<void> {
+    this.sqlite.transaction(() => {
+      this.db.update(alerts).set({ digestId }).where(eq(alerts.id, alertId)).run();
+      this.db
+        .update(digests)
+        .set({ lastJoinedAt: sql`max(${digests.lastJoinedAt}, ${now})`, version: sql`${digests.version} + 1` })
+        .where(eq(digests.id, digestId))
+        .run();
+    })();
+  }
+
+  async touchDigest(digestId: number): Promise<void> {
+    this.db
+      .update(digests)
+      .set({ version: sql`${digests.version} + 1` })
+      .where(eq(digests.id, digestId))
+      .run();
+  }
+
+  async saveDigestParent(digestId: number, update: { ts?: string; postingAt?: number }): Promise<void> {
+    this.db
+      .update(digests)
+      .set({
+        ...(update.ts !== undefined ? { parentTs: update.ts } : {}),
+        ...(update.postingAt !== undefined ? { parentPostingAt: update.postingAt } : {}),
+      })
+      .where(eq(digests.id, digestId))
+      .run();
+  }
+
+  async staleDigests(limit: number): Promise<Digest[]> {
+    return this.db
+      .select()
+      .from(digests)
+      .where(and(isNotNull(digests.parentTs), sql`${digests.refreshedVersion} < ${digests.version}`))
+      .orderBy(asc(digests.id))
+      .limit(limit)
+      .all()
+      .map(toDigest);
+  }
+
+  async markDigestRefreshed(digestId: number, version: number): Promise<void> {
+    this.db
+      .update(digests)
+      .set({ refreshedVersion: sql`max(${digests.refreshedVersion}, ${version})` })
+      .where(eq(digests.id, digestId))
+      .run();
+  }
+
+  async getDigest(id: number): Promise<Digest | undefined> {
+    const row = this.db.select().from(digests).where(eq(digests.id, id)).get();
+    return row ? toDigest(row) : undefined;
+  }
+
+  async digestMembers(digestId: number, limit: number): Promise<{ members: DigestMember[]; total: number }> {
+    const members = this.db
+      .select({ title: alerts.title, service: alerts.service, severity: alerts.severity, status: alerts.status })
+      .from(alerts)
+      .where(eq(alerts.digestId, digestId))
+      .orderBy(asc(alerts.id))
+      .limit(limit)
+      .all()
+      .map((m) => ({ ...m, service: orUndefined(m.service), severity: orUndefined(m.severity) }));
+    const total = this.db.select({ n: count() }).from(alerts).where(eq(alerts.digestId, digestId)).get()?.n ?? 0;
+    return { members, total };
+  }
+
   async prune(before: number): Promise<number> {
     const result = this.db
       .update(alerts)
@@ -318,9 +443,16 @@ function toStoredAlert(row: AlertRow): StoredAlert {
     lastSeenAt: row.lastSeenAt,
     resolvedAt: orUndefined(row.resolvedAt),
     repeatCount: row.repeatCount,
+    parentPostingAt: orUndefined(row.parentPostingAt),
+    explanationPostingAt: orUndefined(row.explanationPostingAt),
+    digestId: orUndefined(row.digestId),
   };
 }
 
+function toDigest(row: typeof digests.$inferSelect): Digest {
+  return { ...row, parentTs: orUndefined(row.parentTs), parentPostingAt: orUndefined(row.parentPostingAt) };
+}
+
 function toDelivery(row: DeliveryRow): Delivery {
-  return { ...row, lastError: orUndefined(row.lastError) };
+  return { ...row, lastError: orUndefined(row.lastError), postingAt: orUndefined(row.postingAt) };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/core/ports.js';
-import { type RunningServer, startServer } from '../../src/runtime/node.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/runtime/node.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { eventBody, interactivityBody, signSlackRequest, slashCommandBody } from './slack-signing.js';
 
@@ -43,9 +43,20 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; slack?: FakeSlackOptions; clock?: Clock; dbPath?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    slack?: FakeSlackOptions;
+    clock?: Clock;
+    dbPath?: string;
+    start?: Omit<StartOptions, 'clock' | 'hostname'>;
+  } = {},
 ): Promise<TestApp> {
-  const slack = await startFakeSlack({ teamId: TEAM_ID, ...options.slack });
+  // Real Slack ts are the time of posting; recovery searches by time, so the fake's must be too.
+  const slack = await startFakeSlack({
+    teamId: TEAM_ID,
+    firstTsSeconds: Math.floor(Date.now() / 1000),
+    ...options.slack,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'apierr-e2e-'));
   const dbPath = options.dbPath ?? join(dir, 'apierr.db');
   const server = await startServer(
@@ -61,7 +72,7 @@ export async function startTestApp(
       LOG_LEVEL: 'silent',
       ...options.env,
     },
-    { hostname: '127.0.0.1', pacingMs: 20, ...(options.clock ? { clock: options.clock } : {}) },
+    { hostname: '127.0.0.1', pacingMs: 20, ...options.start, ...(options.clock ? { clock: options.clock } : {}) },
   );
   const url = server.url;
 
@@ -109,8 +120,9 @@ export async function startTestApp(
       for (;;) {
         await server.services.drainOutbox();
         const pending = await server.services.store.listDeliveries(['pending'], 1);
-        if (pending.length === 0) return;
-        if (Date.now() > deadline) throw new Error(`outbox still has pending deliveries: ${JSON.stringify(pending)}`);
+        const stale = await server.services.store.staleDigests(1);
+        if (pending.length === 0 && stale.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`outbox still busy: ${JSON.stringify({ pending, stale })}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },

@@ -155,6 +155,32 @@ const HANDLERS: Record<string, Handler> = {
     return { ok: true, message_ts: ephemeral.message_ts };
   },
 
+  // Newest first, top-level messages only (as Slack does); metadata only with include_all_metadata.
+  'conversations.history': (args, { state, workspace: w }) => {
+    const channel = channelArg(args, w);
+    if (typeof channel !== 'string') return channel;
+    const oldest = Number(str(args.oldest) ?? '0');
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const messages = (state.messages.get(channel) ?? [])
+      .filter((m) => (!m.thread_ts || m.thread_ts === m.ts) && Number(m.ts) > oldest)
+      .reverse()
+      .slice(0, Number(str(args.limit) ?? '100'))
+      .map((m) => historyMessage(m, withMetadata));
+    return { ok: true, messages, has_more: false };
+  },
+
+  // The parent first, then its replies in order.
+  'conversations.replies': (args, { state, workspace: w }) => {
+    const channel = channelArg(args, w);
+    if (typeof channel !== 'string') return channel;
+    const ts = str(args.ts) ?? '';
+    const parent = state.find(channel, ts);
+    if (!parent) return fail('thread_not_found');
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    const replies = (state.messages.get(channel) ?? []).filter((m) => m.thread_ts === ts && m.ts !== ts);
+    return { ok: true, messages: [parent, ...replies].map((m) => historyMessage(m, withMetadata)), has_more: false };
+  },
+
   'chat.getPermalink': (args, { state, workspace: w }) => {
     const channel = channelArg(args, w);
     if (typeof channel !== 'string') return channel;
@@ -178,6 +204,12 @@ export function callMethod(method: string, args: Args, ctx: MethodContext): Meth
 export function slackMessage(message: FakeMessage): Record<string, unknown> {
   const { channel: _channel, ...rest } = structuredClone(message);
   return rest;
+}
+
+function historyMessage(message: FakeMessage, withMetadata: boolean): Record<string, unknown> {
+  const copy = slackMessage(message);
+  if (!withMetadata) delete copy.metadata;
+  return copy;
 }
 
 /** The channel ID, or the error Slack gives for a missing or (when the fake knows its channels) unknown one. */

@@ -35,7 +35,9 @@ export type FakeFailure =
   /** HTTP 200 `{ok:false,error}` (plus e.g. `needed`/`provided` for missing_scope). */
   | { kind: 'error'; error: string; extra?: Record<string, unknown> }
   /** Hold the request `ms`, then answer normally (the call takes effect) or drop the connection (it does not). */
-  | { kind: 'hang'; ms: number; after?: 'answer' | 'close' };
+  | { kind: 'hang'; ms: number; after?: 'answer' | 'close' }
+  /** The call takes effect, then the connection drops without an answer: the caller cannot know it worked. */
+  | { kind: 'lost-answer' };
 
 export interface RecordedCall {
   /** Web API method (`chat.postMessage`) or `response_url`. */
@@ -160,6 +162,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     };
 
     const failure = takeFailure(base.method);
+    if (failure?.kind === 'lost-answer') {
+      const result: MethodResult = isApi ? callMethod(name, args, { state, workspace, token }) : { ok: true };
+      res.socket?.destroy();
+      record({ ...base, status: 0, ok: result.ok, injected: 'lost-answer', response: result });
+      return;
+    }
     if (failure?.kind === 'hang') {
       const aborted = await sleep(failure.ms, false, { signal: closing.signal }).catch(() => true);
       if (aborted || failure.after === 'close') {
@@ -264,7 +272,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 }
 
-function failureResponse(failure: Exclude<FakeFailure, { kind: 'hang' }>): {
+function failureResponse(failure: Exclude<FakeFailure, { kind: 'hang' | 'lost-answer' }>): {
   status: number;
   body: Record<string, unknown> | string;
   extraHeaders?: Record<string, string>;

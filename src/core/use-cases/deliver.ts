@@ -6,6 +6,9 @@
  * skips what already exists: the parent and the explanation are never posted twice.
  * @module
  */
+
+import type { Match } from '../knowledge/matcher.js';
+import type { Entry } from '../knowledge/schema.js';
 import {
   renderAlertExplanation,
   renderAlertParent,
@@ -14,7 +17,8 @@ import {
   renderResolvedNote,
 } from '../messages/alert-messages.js';
 import type { SlackPayload } from '../messages/blocks.js';
-import type { Delivery, SlackFailure, SlackResult, StoredAlert } from '../ports.js';
+import { renderDigestParent } from '../messages/digest-messages.js';
+import type { Delivery, Digest, SlackFailure, SlackMessage, SlackPort, SlackResult, StoredAlert } from '../ports.js';
 import { rankedFixesFor } from './explain-query.js';
 import type { CoreServices } from './services.js';
 
@@ -34,7 +38,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 };
 
 export type DeliveryOutcome =
-  | { state: 'sent' }
+  /** `slackCalls`: how many Slack messages were posted or edited, for pacing. */
+  | { state: 'sent'; slackCalls: number }
   | { state: 'retry'; at: number; reason: string }
   | { state: 'failed'; reason: string };
 
@@ -56,14 +61,21 @@ export async function deliver(
 ): Promise<DeliveryOutcome> {
   const alert = await services.store.getAlert(delivery.alertId);
   if (!alert) return { state: 'failed', reason: `alert ${delivery.alertId} no longer exists` };
+  const calls = { count: 0 };
+  const counted: CoreServices = { ...services, slack: countingSlack(services.slack, calls) };
   try {
     switch (delivery.kind) {
       case 'post':
-        await postAlert(services, alert, delivery.channel);
+        await postAlert(counted, alert, delivery.channel);
         break;
       case 'resolve':
       case 'reopen':
       case 'repeat': {
+        if (alert.digestId !== undefined) {
+          // A storm's alerts share one message: a change is an edit of the digest, made by the refresher.
+          await services.store.touchDigest(alert.digestId);
+          break;
+        }
         if (!alert.parentTs || !alert.channel) {
           // The parent has not been posted yet (its own delivery is pending or retrying): wait for it.
           // Counted as an attempt, so that a parent that can never be posted does not keep this waiting forever.
@@ -74,11 +86,11 @@ export async function deliver(
             policy,
           );
         }
-        await noteOnAlert(services, alert, delivery.kind);
+        await noteOnAlert(counted, alert, delivery as Delivery & { kind: typeof delivery.kind });
         break;
       }
     }
-    return { state: 'sent' };
+    return { state: 'sent', slackCalls: calls.count };
   } catch (error) {
     if (!(error instanceof StepFailed)) throw error;
     return outcomeOf(error.failure, delivery.attempts + 1, services.clock.now(), policy);
@@ -99,16 +111,53 @@ export function outcomeOf(failure: SlackFailure, attempt: number, now: number, p
   }
 }
 
+export interface StormPolicy {
+  /** More than this many alerts of one pattern in one channel within the window open a digest. */
+  threshold: number;
+  windowMs: number;
+}
+
+export const DEFAULT_STORM: StormPolicy = { threshold: 5, windowMs: 2 * 60_000 };
+
 async function postAlert(services: CoreServices, alert: StoredAlert, channel: string): Promise<void> {
   const result = services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode });
   const best = result.matches[0] && result.matches[0].confidence >= 0.2 ? result.matches[0] : undefined;
   const entry = best ? services.entries.get(best.id) : undefined;
   const now = services.clock.now();
+  const storm = services.storm ?? DEFAULT_STORM;
+  const entryKey = entry?.id ?? '';
+
+  if (alert.digestId !== undefined) {
+    // Already part of a storm (a retry after a crash): finish the digest if this alert opened it.
+    const digest = await services.store.getDigest(alert.digestId);
+    if (digest && digest.representativeAlertId === alert.id && (!digest.parentTs || !alert.explanationTs)) {
+      await postDigest(services, digest, alert, entry, best, result.matches);
+    } else await services.store.touchDigest(alert.digestId);
+    return;
+  }
+
+  if (!alert.parentTs) {
+    const since = now - storm.windowMs;
+    const open = await services.store.findOpenDigest(channel, entryKey, since);
+    if (open) {
+      await services.store.joinDigest(open.id, alert.id, now);
+      return;
+    }
+    if ((await services.store.countRecentPosts(channel, entryKey, since)) >= storm.threshold) {
+      const digest = await services.store.openDigest({ channel, entryKey, alertId: alert.id, now });
+      await postDigest(services, digest, alert, entry, best, result.matches);
+      return;
+    }
+  }
 
   let parentTs = alert.parentTs;
   let parentChannel = alert.channel ?? channel;
   if (!parentTs) {
-    const posted = unwrap(await services.slack.postMessage({ channel, ...renderAlertParent(alert, best, now) }));
+    const posted = await postOnce(services, {
+      message: { channel, key: `${alert.dedupKey}#parent`, ...renderAlertParent(alert, best, now) },
+      attemptedAt: alert.parentPostingAt,
+      mark: (at) => services.store.markPosting({ alertId: alert.id, role: 'parent' }, at),
+    });
     parentTs = posted.ts;
     parentChannel = posted.channel;
     await services.store.saveParent(alert.id, {
@@ -117,40 +166,164 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
       teamId: await services.slack.teamId(),
     });
   }
-  if (!alert.explanationTs) {
-    const fixes = entry ? await rankedFixesFor(services, entry, alert.service) : [];
-    const message = renderAlertExplanation(alert, entry, best, fixes, result.matches.slice(best ? 1 : 0, 4));
-    const posted = unwrap(await services.slack.postMessage({ channel: parentChannel, threadTs: parentTs, ...message }));
-    await services.store.saveExplanation(alert.id, {
+  if (!alert.explanationTs)
+    await postExplanation(services, alert, parentChannel, parentTs, entry, best, result.matches);
+}
+
+async function postExplanation(
+  services: CoreServices,
+  alert: StoredAlert,
+  channel: string,
+  parentTs: string,
+  entry: Entry | undefined,
+  best: Match | undefined,
+  matches: readonly Match[],
+): Promise<void> {
+  const fixes = entry ? await rankedFixesFor(services, entry, alert.service) : [];
+  const message = renderAlertExplanation(alert, entry, best, fixes, matches.slice(best ? 1 : 0, 4));
+  const posted = await postOnce(services, {
+    message: { channel, threadTs: parentTs, key: `${alert.dedupKey}#explanation`, ...message },
+    attemptedAt: alert.explanationPostingAt,
+    mark: (at) => services.store.markPosting({ alertId: alert.id, role: 'explanation' }, at),
+  });
+  await services.store.saveExplanation(alert.id, {
+    ts: posted.ts,
+    entryId: entry?.id,
+    confidence: best?.confidence,
+    fixOrder: fixes.slice(0, 9).map((fix) => fix.id),
+  });
+}
+
+/** Posts a storm's digest message and, in its thread, the explanation of the alert that opened it. */
+async function postDigest(
+  services: CoreServices,
+  digest: Digest,
+  representative: StoredAlert,
+  entry: Entry | undefined,
+  best: Match | undefined,
+  matches: readonly Match[],
+): Promise<void> {
+  let parentTs = digest.parentTs;
+  if (!parentTs) {
+    const { members, total } = await services.store.digestMembers(digest.id, DIGEST_LISTED);
+    const posted = await postOnce(services, {
+      message: {
+        channel: digest.channel,
+        key: `digest:${digest.id}#parent`,
+        ...renderDigestParent(entry, best, members, total),
+      },
+      attemptedAt: digest.parentPostingAt,
+      mark: (at) => services.store.saveDigestParent(digest.id, { postingAt: at }),
+    });
+    parentTs = posted.ts;
+    await services.store.saveDigestParent(digest.id, { ts: posted.ts });
+    await services.store.markDigestRefreshed(digest.id, digest.version);
+    await services.store.saveParent(representative.id, {
+      channel: digest.channel,
       ts: posted.ts,
-      entryId: entry?.id,
-      confidence: best?.confidence,
-      fixOrder: fixes.slice(0, 9).map((fix) => fix.id),
+      teamId: await services.slack.teamId(),
     });
   }
+  if (!representative.explanationTs) {
+    await postExplanation(services, representative, digest.channel, parentTs, entry, best, matches);
+  }
+}
+
+/** How many alerts a digest message lists by name (the rest are counted). */
+export const DIGEST_LISTED = 1000;
+
+/** Edits a digest whose alerts changed since its message was last written. */
+export async function refreshDigest(services: CoreServices, digest: Digest): Promise<SlackResult<void>> {
+  const { members, total } = await services.store.digestMembers(digest.id, DIGEST_LISTED);
+  const representative = await services.store.getAlert(digest.representativeAlertId);
+  const entry = representative?.entryId ? services.entries.get(representative.entryId) : undefined;
+  const confidence = representative?.confidence;
+  const best =
+    entry && confidence !== undefined ? { id: entry.id, title: entry.title, confidence, reasons: [] } : undefined;
+  const result = await services.slack.updateMessage({
+    channel: digest.channel,
+    ts: digest.parentTs as string,
+    ...renderDigestParent(entry, best, members, total),
+  });
+  if (result.ok) await services.store.markDigestRefreshed(digest.id, digest.version);
+  return result;
 }
 
 async function noteOnAlert(
   services: CoreServices,
   alert: StoredAlert,
-  kind: 'resolve' | 'reopen' | 'repeat',
+  delivery: Delivery & { kind: 'resolve' | 'reopen' | 'repeat' },
 ): Promise<void> {
   const channel = alert.channel as string;
   const parentTs = alert.parentTs as string;
   const now = services.clock.now();
-  if (kind !== 'repeat') {
+  if (delivery.kind !== 'repeat') {
+    // An edit is idempotent: repeating it after a crash changes nothing.
     const best = alert.entryId
       ? services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode }).matches[0]
       : undefined;
     unwrap(await services.slack.updateMessage({ channel, ts: parentTs, ...renderAlertParent(alert, best, now) }));
   }
   const note: SlackPayload =
-    kind === 'resolve'
+    delivery.kind === 'resolve'
       ? renderResolvedNote(alert, now)
-      : kind === 'reopen'
+      : delivery.kind === 'reopen'
         ? renderReopenedNote()
         : renderRepeatNote(alert);
-  unwrap(await services.slack.postMessage({ channel, threadTs: parentTs, ...note }));
+  await postOnce(services, {
+    message: { channel, threadTs: parentTs, key: `${alert.dedupKey}#${delivery.kind}#${delivery.id}`, ...note },
+    attemptedAt: delivery.postingAt,
+    mark: (at) => services.store.markPosting({ deliveryId: delivery.id }, at),
+  });
+}
+
+/**
+ * Posts a message at most once. The attempt is recorded before Slack is called; when an earlier attempt
+ * exists, its outcome is unknown (the process may have died after Slack's answer and before the ts was
+ * saved), so Slack is searched for the message's key first and only a miss is posted again.
+ */
+async function postOnce(
+  services: CoreServices,
+  post: {
+    message: SlackMessage & { key: string };
+    attemptedAt: number | undefined;
+    mark: (at: number) => Promise<void>;
+  },
+): Promise<{ channel: string; ts: string }> {
+  const { message } = post;
+  if (post.attemptedAt !== undefined) {
+    const found = unwrap(
+      await services.slack.findMessage({
+        channel: message.channel,
+        key: message.key,
+        threadTs: message.threadTs,
+        since: post.attemptedAt - 60_000,
+      }),
+    );
+    if (found) {
+      services.logger.info({ key: message.key, ts: found.ts }, 'found the message an interrupted attempt had posted');
+      return { channel: message.channel, ts: found.ts };
+    }
+  } else {
+    await post.mark(services.clock.now());
+  }
+  return unwrap(await services.slack.postMessage(message));
+}
+
+/** Counts the messages a delivery posts or edits, so the pacer charges the channel for what was sent. */
+function countingSlack(slack: SlackPort, calls: { count: number }): SlackPort {
+  return {
+    teamId: () => slack.teamId(),
+    findMessage: (query) => slack.findMessage(query),
+    postMessage: (message) => {
+      calls.count++;
+      return slack.postMessage(message);
+    },
+    updateMessage: (message) => {
+      calls.count++;
+      return slack.updateMessage(message);
+    },
+  };
 }
 
 function unwrap<T>(result: SlackResult<T>): T {

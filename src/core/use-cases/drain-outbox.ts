@@ -4,7 +4,7 @@
  * @module
  */
 import type { Delivery } from '../ports.js';
-import { DEFAULT_RETRY, type DeliveryOutcome, deliver, type RetryPolicy } from './deliver.js';
+import { DEFAULT_RETRY, type DeliveryOutcome, deliver, type RetryPolicy, refreshDigest } from './deliver.js';
 import type { CoreServices } from './services.js';
 
 /** Remembers when each channel may be posted to next. Lives as long as the process (or the Worker). */
@@ -48,7 +48,9 @@ export async function drainOutbox(
       continue;
     }
     const outcome = await deliver(services, delivery, policy);
-    pacer.used(delivery.channel, services.clock.now(), messagesFor(delivery));
+    // Joining a storm's digest sends nothing, so it costs the channel nothing; a failed call still counts.
+    const sent = outcome.state === 'sent' ? outcome.slackCalls : 1;
+    if (sent > 0) pacer.used(delivery.channel, services.clock.now(), sent);
     await record(services, delivery, outcome);
     if (outcome.state === 'sent') result.delivered++;
     else if (outcome.state === 'retry') {
@@ -56,11 +58,34 @@ export async function drainOutbox(
       blocked.add(delivery.channel);
     } else result.failed++;
   }
+  await refreshDigests(services, pacer, blocked, result);
   return result;
 }
 
-/** A new alert costs two posts (parent and explanation); notes cost one. */
-const messagesFor = (delivery: Delivery) => (delivery.kind === 'post' ? 2 : 1);
+/** One edit per storm digest whose alerts changed, however many joined or resolved since the last one. */
+async function refreshDigests(
+  services: CoreServices,
+  pacer: ChannelPacer,
+  blocked: Set<string>,
+  result: DrainResult,
+): Promise<void> {
+  for (const digest of await services.store.staleDigests(20)) {
+    const wait = pacer.waitFor(digest.channel, services.clock.now());
+    if (wait > 0 || blocked.has(digest.channel)) {
+      result.nextInMs = Math.min(result.nextInMs ?? Math.max(wait, 1), Math.max(wait, 1));
+      continue;
+    }
+    const outcome = await refreshDigest(services, digest);
+    pacer.used(digest.channel, services.clock.now());
+    if (!outcome.ok) {
+      // Left stale: the next pass tries again (after Slack's Retry-After, when it gave one).
+      if (outcome.failure.kind === 'rate_limited')
+        pacer.used(digest.channel, services.clock.now() + outcome.failure.retryAfterMs - 1000);
+      services.logger.warn({ digest: digest.id, failure: outcome.failure }, 'digest edit failed; will retry');
+      blocked.add(digest.channel);
+    }
+  }
+}
 
 async function record(services: CoreServices, delivery: Delivery, outcome: DeliveryOutcome): Promise<void> {
   const attempts = delivery.attempts + 1;

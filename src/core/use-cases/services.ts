@@ -15,6 +15,8 @@ export interface CoreServices {
   logger: Logger;
   /** The channel alerts are posted to. */
   alertChannel: string;
+  /** When alerts of one pattern share a digest message; DEFAULT_STORM when absent. */
+  storm?: { threshold: number; windowMs: number } | undefined;
 }
 
 export function indexEntries(entries: readonly Entry[]): ReadonlyMap<string, Entry> {

@@ -1,12 +1,18 @@
 /**
- * `POST /webhooks/:source`: authenticate, parse, deduplicate and store, then answer; Slack is posted to
- * after the answer, from the outbox, so a slow Slack never slows or fails the sender.
+ * `POST /webhooks/:source`: authenticate, limit, verify, parse, deduplicate and store, then answer;
+ * Slack is posted to after the answer, from the outbox, so a slow Slack never slows or fails the sender.
+ *
+ * The order is cheapest refusal first: unknown source (404), token (401), rate (429), size (413), then
+ * the body is read once, as bytes, so the signature is checked over exactly what was sent (401), before
+ * the content type (415), the JSON (400) and the shape (422) are looked at.
  * @module
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createRateLimiter, type RateLimiter } from '../../core/security/rate-limit.js';
 import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
-import { requireBearer } from '../middleware/bearer.js';
+import { webhookRateLimit } from '../middleware/rate-limit.js';
+import { checkWebhookSignature, requireWebhookToken } from '../middleware/webhook-auth.js';
 import { problem } from '../problem.js';
 import type { HttpServices } from '../services.js';
 
@@ -17,7 +23,10 @@ const TEXT_BODY_SOURCES = new Set(['cloudwatch']);
 
 type Env = { Variables: { services: HttpServices } };
 
-export function webhookRoutes(): Hono<Env> {
+// RFC 8259: JSON exchanged between systems is UTF-8; a body that is not is refused, not guessed at.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<Env> {
   const app = new Hono<Env>();
 
   app.post(
@@ -36,14 +45,8 @@ export function webhookRoutes(): Hono<Env> {
       await next();
       return undefined;
     },
-    async (c, next) => {
-      const services = c.var.services;
-      if (services.webhooksOpen && services.webhookToken === undefined) return next();
-      return requireBearer(
-        () => services.webhookToken,
-        'Webhooks are closed: set WEBHOOK_TOKEN and send it as a bearer token (or set WEBHOOKS_OPEN=true for a local trial).',
-      )(c, next);
-    },
+    requireWebhookToken(),
+    webhookRateLimit(limiter),
     bodyLimit({
       maxSize: MAX_WEBHOOK_BYTES,
       onError: (c) =>
@@ -57,6 +60,10 @@ export function webhookRoutes(): Hono<Env> {
     async (c) => {
       const services = c.var.services;
       const source = c.req.param('source');
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const refused = await checkWebhookSignature(c, source, bytes);
+      if (refused) return refused;
+
       const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       const isJson = contentType === 'application/json' || contentType.endsWith('+json');
       if (!isJson && !(TEXT_BODY_SOURCES.has(source) && contentType === 'text/plain')) {
@@ -69,16 +76,15 @@ export function webhookRoutes(): Hono<Env> {
         });
       }
 
-      const raw = await c.req.text();
       let body: unknown;
       try {
-        body = JSON.parse(raw);
+        body = JSON.parse(utf8.decode(bytes));
       } catch (error) {
         return problem(c, {
           type: 'invalid-json',
           title: 'Malformed JSON',
           status: 400,
-          detail: `The body is not valid JSON: ${(error as Error).message}`,
+          detail: `The body is not valid UTF-8 JSON: ${(error as Error).message}`,
           pointer: '',
         });
       }

@@ -6,7 +6,7 @@
  */
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Clock, Logger } from '../../core/ports.js';
-import { problemBody } from '../../http/problem.js';
+import { type ProblemType, problemBody } from '../../http/problem.js';
 import { verifySlackRequest } from '../verify.js';
 
 export interface HonoReceiverOptions {
@@ -22,18 +22,16 @@ export interface HonoReceiverOptions {
 const json = (status: number, body: unknown, contentType = 'application/json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': contentType } });
 
-const problemResponse = (status: number, title: string, detail: string, field?: string) =>
-  json(
-    status,
-    problemBody({
-      type: status === 401 ? 'unauthorized' : status === 413 ? 'payload-too-large' : 'invalid-payload',
-      title,
-      status: status as 400,
-      detail,
-      field,
-    }),
-    'application/problem+json',
-  );
+const PROBLEM_TYPES = {
+  400: 'invalid-payload',
+  401: 'unauthorized',
+  404: 'not-found',
+  413: 'payload-too-large',
+  503: 'not-ready',
+} as const satisfies Record<number, ProblemType>;
+
+const problemResponse = (status: keyof typeof PROBLEM_TYPES, title: string, detail: string, field?: string) =>
+  json(status, problemBody({ type: PROBLEM_TYPES[status], title, status, detail, field }), 'application/problem+json');
 
 export class HonoReceiver implements Receiver {
   private app: App | undefined;
@@ -54,8 +52,9 @@ export class HonoReceiver implements Receiver {
     const declared = Number(request.headers.get('content-length') ?? 0);
     const limit = this.options.maxBodyBytes ?? 256 * 1024;
     if (declared > limit) return problemResponse(413, 'Payload too large', `Slack requests are under ${limit} bytes.`);
-    const raw = await request.text();
-    if (raw.length > limit)
+    // Bytes, not text: the signature covers exactly what Slack sent, and the limit counts bytes.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > limit)
       return problemResponse(413, 'Payload too large', `Slack requests are under ${limit} bytes.`);
 
     const failure = await verifySlackRequest(
@@ -64,7 +63,7 @@ export class HonoReceiver implements Receiver {
         timestamp: request.headers.get('x-slack-request-timestamp'),
         signature: request.headers.get('x-slack-signature'),
       },
-      raw,
+      bytes,
       clock.now(),
     );
     if (failure) {
@@ -72,12 +71,12 @@ export class HonoReceiver implements Receiver {
       return problemResponse(401, 'Unauthorized', `The Slack signature check failed: ${failure}.`, 'X-Slack-Signature');
     }
 
-    const body = parseBody(raw, request.headers.get('content-type') ?? '');
+    const body = parseBody(new TextDecoder().decode(bytes), request.headers.get('content-type') ?? '');
     if (!body)
       return problemResponse(400, 'Malformed Slack request', 'The body is neither JSON nor a form Slack sends.');
     if (body.type === 'url_verification') return json(200, { challenge: body.challenge });
     if (body.ssl_check) return new Response('', { status: 200 });
-    if (!this.app) return problemResponse(503 as 400, 'Not ready', 'The Slack app is starting.');
+    if (!this.app) return problemResponse(503, 'Not ready', 'The Slack app is starting.');
 
     let answer: (response: Response) => void = () => {};
     const answered = new Promise<Response>((resolve) => {
@@ -101,8 +100,8 @@ export class HonoReceiver implements Receiver {
 
     const processing = this.app.processEvent(event).then(
       () => {
-        // Bolt finished without an ack: no listener wanted this request.
-        if (!acked) answer(new Response('', { status: 404 }));
+        // Bolt finished without an ack: no listener wanted this request (as Bolt's own receivers answer).
+        if (!acked) answer(problemResponse(404, 'No listener', 'apierr does not handle this kind of Slack request.'));
       },
       (error: unknown) => {
         logger.error({ err: error }, 'a Slack listener failed');

@@ -1,0 +1,112 @@
+/**
+ * Child processes of the benchmark: the built apierr server, the bare Hono server and the load generator,
+ * each in its own process, on 127.0.0.1, with a hard deadline on everything that waits.
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A free TCP port on 127.0.0.1 (the server is told to use it: with LOG_LEVEL=silent it prints no port line). */
+export async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts `node [nodeArgs] script` with exactly `env` (plus nothing inherited but PATH) and waits until
+ * GET /healthz (or `readyPath`) answers 200 on 127.0.0.1:port.
+ */
+export async function startServerProcess({
+  script,
+  env,
+  port,
+  nodeArgs = [],
+  readyPath = '/healthz',
+  timeoutMs = 20_000,
+}) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${script} exited before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} was not ready after ${timeoutMs} ms:\n${output}`);
+    }
+    try {
+      const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    pid: child.pid,
+    output: () => output,
+    /** SIGTERM (the server closes gracefully; --cpu-prof writes its profile on exit), SIGKILL after 10 s. */
+    async stop() {
+      if (exited) return;
+      const done = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resident set size of a process, in bytes, from /proc (Linux). */
+export async function rssOf(pid) {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : undefined;
+}
+
+/** Runs `node script args` to completion and parses the last stdout line as JSON; kills it after timeoutMs. */
+export async function runJsonChild(script, args = [], { nodeArgs = [], timeoutMs = 120_000, env = process.env } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c) => {
+    stderr += c;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = await once(child, 'exit');
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`${script} failed (${code ?? signal}):\n${stderr.slice(-3000)}`);
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(last);
+}
