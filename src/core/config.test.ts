@@ -19,6 +19,8 @@ describe('parseConfig', () => {
     expect(config.databasePath).toBe('./data/apierr.db');
     expect(config.slack).toBeUndefined();
     expect(config.retentionDays).toBe(90);
+    expect(config.postIntervalMs).toBe(1000);
+    expect(config.storm).toEqual({ threshold: 5, windowMs: 120_000 });
   });
 
   it('turns on Slack HTTP mode with a bot token and a signing secret', () => {
@@ -57,6 +59,9 @@ describe('parseConfig', () => {
     [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'SLACK_APP_TOKEN'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'ftp://x' }, 'SLACK_API_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ STORM_THRESHOLD: '0' }, 'STORM_THRESHOLD'],
+    [{ STORM_WINDOW_SECONDS: 'soon' }, 'STORM_WINDOW_SECONDS'],
+    [{ SLACK_POST_INTERVAL_MS: '-1' }, 'SLACK_POST_INTERVAL_MS'],
     [{ WEBHOOK_TOKEN_GRAFNA: 't' }, 'WEBHOOK_TOKEN_GRAFNA'],
     [{ WEBHOOKS_OPEN: 'yes' }, 'WEBHOOKS_OPEN'],
     [{ WEBHOOKS_OPEN: 'grafana,nagios' }, 'WEBHOOKS_OPEN'],

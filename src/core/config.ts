@@ -31,6 +31,10 @@ export interface Config {
   apiToken: string | undefined;
   /** Alerts older than this many days lose their stored payload; fix outcomes are kept. */
   retentionDays: number;
+  /** Milliseconds between Slack posts to one channel: Slack allows about one message per second. */
+  postIntervalMs: number;
+  /** More than `threshold` alerts of one pattern in one channel within `windowMs` share one digest message. */
+  storm: { threshold: number; windowMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -88,6 +92,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     frontDoor: parseFrontDoor(env, SOURCE_NAMES),
     apiToken: get('API_TOKEN'),
     retentionDays: parseInteger('RETENTION_DAYS', get('RETENTION_DAYS'), 90, 1, 36500),
+    postIntervalMs: parseInteger('SLACK_POST_INTERVAL_MS', get('SLACK_POST_INTERVAL_MS'), 1000, 0, 60_000),
+    storm: {
+      threshold: parseInteger('STORM_THRESHOLD', get('STORM_THRESHOLD'), 5, 1, 1_000_000),
+      windowMs: parseInteger('STORM_WINDOW_SECONDS', get('STORM_WINDOW_SECONDS'), 120, 1, 86_400) * 1000,
+    },
     logLevel: logLevel as Config['logLevel'],
   };
 }

@@ -77,10 +77,10 @@ export async function startServer(
     clock,
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
-    storm: options.storm,
+    storm: options.storm ?? config.storm,
   };
   const outbox = createOutboxLoop(core, {
-    pacingMs: options.pacingMs,
+    pacingMs: options.pacingMs ?? config.postIntervalMs,
     policy: options.retryBaseMs === undefined ? undefined : { ...DEFAULT_RETRY, baseDelayMs: options.retryBaseMs },
   });
   const bolt = config.slack ? createBoltSlack(config.slack, core) : undefined;
@@ -122,7 +122,11 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold the close open until they time out.
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
       await bolt?.stop();
       await outbox.stop();
       closeStore();
@@ -146,6 +150,7 @@ async function main(): Promise<void> {
   }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      running.services.logger.info({ signal }, 'draining: no new requests; finishing the Slack delivery in flight');
       void running.close().then(() => process.exit(0));
     });
   }

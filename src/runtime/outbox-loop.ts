@@ -30,7 +30,7 @@ export function createOutboxLoop(
     do {
       again = false;
       try {
-        const result = await drainOutbox(services, pacer, { policy: options.policy });
+        const result = await drainOutbox(services, pacer, { policy: options.policy, shouldStop: () => stopped });
         if (result.nextInMs !== undefined && !stopped) {
           clearTimeout(wake);
           wake = setTimeout(() => void kick(), result.nextInMs);

@@ -48,7 +48,9 @@ describe('delivery under Slack faults', () => {
 
   it('delivers every alert exactly once, or lists it as failed with the reason, through mixed faults', async () => {
     // Sixteen alerts of one pattern would open a storm digest; this test is about single posts.
-    app = await startTestApp({ start: { retryBaseMs: 50, slackTimeoutMs: 400, storm: { threshold: 100, windowMs: 60_000 } } });
+    app = await startTestApp({
+      start: { retryBaseMs: 50, slackTimeoutMs: 400, storm: { threshold: 100, windowMs: 60_000 } },
+    });
     const ids = Array.from({ length: 16 }, (_, i) => `mix-${i}`);
     const fake = app.slack;
     fake.failNext('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 1 });

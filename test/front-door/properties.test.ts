@@ -36,8 +36,17 @@ afterAll(async () => {
   await test?.close();
 });
 
+/** Statuses seen by the property running now: each checks that it reached past the front door too. */
+let seen = new Map<number, number>();
+function statuses(): number[] {
+  const found = [...seen.keys()].sort();
+  seen = new Map();
+  return found;
+}
+
 /** The invariants every answer keeps, whatever was sent. */
 async function checkAnswer(res: Response, kind: 'webhook' | 'slack'): Promise<void> {
+  seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
   expect(res.status, 'never a 5xx').toBeLessThan(500);
   if (res.status >= 400) {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -76,6 +85,7 @@ const RUNS = {
   slackForms: 250,
   slackPayloads: 250,
   slackEvents: 250,
+  tcp: 200,
 };
 const TIME = { timeout: 120_000 };
 
@@ -157,6 +167,7 @@ describe('webhook bodies', () => {
       }),
       { numRuns: RUNS.bytes },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([400, 415]));
     expectNothingLost();
   });
 
@@ -192,6 +203,7 @@ describe('webhook bodies', () => {
       }),
       { numRuns: RUNS.json },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([422]));
     expectNothingLost();
   });
 
@@ -221,6 +233,7 @@ describe('webhook bodies', () => {
       }),
       { numRuns: RUNS.fixtures },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([202, 422]));
     expectNothingLost();
   });
 
@@ -238,6 +251,34 @@ describe('webhook bodies', () => {
         await checkAnswer(res, 'webhook');
       }
     }
+  });
+});
+
+describe('over TCP, through @hono/node-server', () => {
+  it('answers arbitrary bytes, paths and headers on the real server without a 5xx', TIME, async () => {
+    const request = fc.record({
+      path: fc.oneof(
+        source.map((name) => `/webhooks/${name}`),
+        fc.constantFrom('/slack/events', '/api/explain', '/api/stats', '/healthz', '/webhooks/', '/nope'),
+      ),
+      method: fc.constantFrom('POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH'),
+      bytes: fc.uint8Array({ maxLength: 2048 }),
+      contentType,
+      authorization: fc.oneof(fc.constant(`Bearer ${WEBHOOK_TOKEN}`), headerValue),
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const res = await fetch(`${test.url}${r.path}`, {
+          method: r.method,
+          headers: { 'content-type': r.contentType, authorization: r.authorization },
+          ...(r.method === 'GET' ? {} : { body: r.bytes }),
+        });
+        await checkAnswer(res, r.path.startsWith('/webhooks/') ? 'webhook' : 'slack');
+      }),
+      { numRuns: RUNS.tcp },
+    );
+    expect(statuses()).toEqual(expect.arrayContaining([401, 405]));
+    expectNothingLost();
   });
 });
 
@@ -297,6 +338,7 @@ describe('webhook headers', () => {
       }),
       { numRuns: RUNS.headers },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([202, 401, 415]));
     expectNothingLost();
   });
 });
@@ -331,6 +373,7 @@ describe('Slack requests, correctly signed', () => {
       }),
       { numRuns: RUNS.slackForms },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([200, 404]));
   });
 
   it('answers interactivity forms with random payload JSON without a 5xx', TIME, async () => {
@@ -374,6 +417,7 @@ describe('Slack requests, correctly signed', () => {
       }),
       { numRuns: RUNS.slackPayloads },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([200, 400]));
   });
 
   it('answers random Events API envelopes without a 5xx', TIME, async () => {
@@ -414,5 +458,6 @@ describe('Slack requests, correctly signed', () => {
       }),
       { numRuns: RUNS.slackEvents },
     );
+    expect(statuses()).toEqual(expect.arrayContaining([200, 404]));
   });
 });

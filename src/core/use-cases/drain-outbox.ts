@@ -32,13 +32,16 @@ export interface DrainResult {
 export async function drainOutbox(
   services: CoreServices,
   pacer: ChannelPacer,
-  options: { batch?: number; policy?: RetryPolicy } = {},
+  options: { batch?: number; policy?: RetryPolicy | undefined; shouldStop?: () => boolean } = {},
 ): Promise<DrainResult> {
   const policy = options.policy ?? DEFAULT_RETRY;
   const result: DrainResult = { delivered: 0, retried: 0, failed: 0, nextInMs: undefined };
   const due = await services.store.dueDeliveries(services.clock.now(), options.batch ?? 50);
   const blocked = new Set<string>();
+  const stopping = options.shouldStop ?? (() => false);
   for (const delivery of due) {
+    // On shutdown, finish the delivery in hand and leave the rest queued for the next start.
+    if (stopping()) return result;
     const now = services.clock.now();
     const wait = pacer.waitFor(delivery.channel, now);
     // Keep per-channel order: once one delivery for a channel must wait, later ones wait too.
@@ -58,7 +61,7 @@ export async function drainOutbox(
       blocked.add(delivery.channel);
     } else result.failed++;
   }
-  await refreshDigests(services, pacer, blocked, result);
+  if (!stopping()) await refreshDigests(services, pacer, blocked, result);
   return result;
 }
 

@@ -30,8 +30,13 @@ const PROBLEM_TYPES = {
   503: 'not-ready',
 } as const satisfies Record<number, ProblemType>;
 
-const problemResponse = (status: keyof typeof PROBLEM_TYPES, title: string, detail: string, field?: string) =>
-  json(status, problemBody({ type: PROBLEM_TYPES[status], title, status, detail, field }), 'application/problem+json');
+const problemResponse = (
+  status: keyof typeof PROBLEM_TYPES,
+  title: string,
+  detail: string,
+  at: { field?: string; pointer?: string } = {},
+) =>
+  json(status, problemBody({ type: PROBLEM_TYPES[status], title, status, detail, ...at }), 'application/problem+json');
 
 export class HonoReceiver implements Receiver {
   private app: App | undefined;
@@ -68,12 +73,16 @@ export class HonoReceiver implements Receiver {
     );
     if (failure) {
       logger.warn({ failure }, 'refused a Slack request');
-      return problemResponse(401, 'Unauthorized', `The Slack signature check failed: ${failure}.`, 'X-Slack-Signature');
+      return problemResponse(401, 'Unauthorized', `The Slack signature check failed: ${failure}.`, {
+        field: 'X-Slack-Signature',
+      });
     }
 
     const body = parseBody(new TextDecoder().decode(bytes), request.headers.get('content-type') ?? '');
     if (!body)
-      return problemResponse(400, 'Malformed Slack request', 'The body is neither JSON nor a form Slack sends.');
+      return problemResponse(400, 'Malformed Slack request', 'The body is neither JSON nor a form Slack sends.', {
+        pointer: '',
+      });
     if (body.type === 'url_verification') return json(200, { challenge: body.challenge });
     if (body.ssl_check) return new Response('', { status: 200 });
     if (!this.app) return problemResponse(503, 'Not ready', 'The Slack app is starting.');
