@@ -25,6 +25,9 @@ import { createWebApiSlack } from '../slack/web-api.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createOutboxLoop } from './outbox-loop.js';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -104,6 +107,18 @@ export async function startServer(
     );
   });
   outbox.start();
+  // Retention: old alert payloads go, fix outcomes stay (they are what ranks the fixes).
+  const prune = () =>
+    store
+      .prune(clock.now() - config.retentionDays * DAY_MS)
+      .then(
+        (pruned) =>
+          pruned > 0 && logger.info({ pruned, retentionDays: config.retentionDays }, 'pruned old alert payloads'),
+      )
+      .catch((error: unknown) => logger.error({ err: error }, 'pruning failed'));
+  void prune();
+  const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruneTimer.unref();
   await bolt?.start();
 
   logger.info(
@@ -127,6 +142,7 @@ export async function startServer(
         // Idle keep-alive connections would hold the close open until they time out.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      clearInterval(pruneTimer);
       await bolt?.stop();
       await outbox.stop();
       closeStore();
