@@ -17,6 +17,7 @@
  *   --alerts N          alerts in the storage phase (default 100000)
  *   --cpu-prof DIR      start the ingest server with `node --cpu-prof --cpu-prof-dir=DIR` and summarize it
  *   --no-write          do not write BENCHMARKS.md
+ *   --out FILE          write the Markdown report to FILE (also for partial runs)
  *   --quiet-wait S      before each measured run, wait up to S s for other processes to leave the CPUs idle
  * @module
  */
@@ -42,6 +43,7 @@ const { values: options } = parseArgs({
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     'quiet-wait': { type: 'string', default: '0' },
+    out: { type: 'string' },
   },
 });
 const phases = options.only ? options.only.split(',').map((p) => p.trim()) : PHASES;
@@ -52,7 +54,7 @@ const INGEST_SECONDS = Number(options.duration);
 const STORAGE_ALERTS = Number(options.alerts);
 const FULL_RUN =
   !options.only && RUNS >= 3 && INGEST_SECONDS === 10 && STORAGE_ALERTS === 100_000 && !options['cpu-prof'];
-const WRITE = FULL_RUN && !options['no-write'];
+const OUT_FILE = options.out ?? (FULL_RUN && !options['no-write'] ? join(ROOT, 'BENCHMARKS.md') : undefined);
 
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
@@ -701,7 +703,8 @@ function markdown(results, report, m, elapsedSec) {
   out.push('# Benchmarks');
   out.push('');
   out.push(
-    `Written by \`npm run bench\` (bench/run.js) on ${m.date.slice(0, 10)}; the whole command took ${fmt(elapsedSec, 0)} s. ` +
+    `Written by \`npm run bench\` (bench/run.js) on ${m.date.slice(0, 10)}; bench/run.js took ${fmt(elapsedSec, 0)} s ` +
+      '(plus about 5 s for the build that `npm run bench` runs first). ' +
       'Every figure is the median of the runs, with the minimum and maximum in brackets. All traffic is on 127.0.0.1.',
   );
   out.push('');
@@ -817,6 +820,22 @@ function markdown(results, report, m, elapsedSec) {
         '(top-3) is the labelled entry or one of its accepted alternatives. The held-out set was never used for tuning.',
     );
   }
+  const foreign = [
+    ingest?.foreign.max,
+    slash?.foreign.max,
+    matcher?.cpu.foreignCores,
+    storage?.cpu.foreignCores,
+  ].filter(Number.isFinite);
+  out.push(
+    '- **Other load on the machine.** For every measured run the bench takes the CPU time the whole machine spent busy ' +
+      '(/proc/stat) minus the CPU time of its own processes (servers, load generator, children) and reports the rest as ' +
+      `"other processes' CPU" in cores. ${QUIET_WAIT_SECONDS > 0 ? `This run waited up to ${QUIET_WAIT_SECONDS} s before each measured run for that to fall under 0.15 cores. ` : ''}` +
+      (foreign.length && Math.max(...foreign) > 0.2
+        ? `The largest was ${fmt(Math.max(...foreign), 2)} cores of this machine's ${m.cores}: other work was running during ` +
+          'these measurements, so the absolute figures are lower (and latencies higher) than on an idle machine; ratios taken ' +
+          'in the same round suffer less.'
+        : 'It stayed under 0.2 cores: the machine was otherwise idle.'),
+  );
   out.push('');
   out.push('## What changed and why');
   out.push('');
@@ -922,10 +941,10 @@ async function main() {
     print();
     print(`CPU profile of the ingest server (first run), top self time:\n${formatSummary(results.ingest.profile)}`);
   }
-  if (WRITE) {
-    writeFileSync(join(ROOT, 'BENCHMARKS.md'), markdown(results, report, m, elapsedSec));
+  if (OUT_FILE) {
+    writeFileSync(OUT_FILE, markdown(results, report, m, elapsedSec));
     print();
-    print('wrote BENCHMARKS.md');
+    print(`wrote ${OUT_FILE}`);
   } else {
     print();
     print('BENCHMARKS.md not written (partial run or --no-write)');

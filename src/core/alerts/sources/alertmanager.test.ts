@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { alertsOf, fixture, noHeaders } from '../../../../test/helpers/source-fixtures.js';
 import type { ParseOutcome } from '../alert.js';
 import { parseAlertmanager } from './alertmanager.js';
 import { labelsFingerprint } from './fingerprint.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
-
-const noHeaders = { headers: {} };
-
-function alertsOf(outcome: ParseOutcome) {
-  if (!outcome.ok) throw new Error(`expected ok, got ${outcome.error.message}`);
-  return outcome.alerts;
-}
 
 function pointerOf(outcome: ParseOutcome): string {
   if (outcome.ok) throw new Error('expected a payload error');

@@ -1,22 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ParseOutcome } from '../alert.js';
+import { alertsOf, errorOf, fixture, noHeaders } from '../../../../test/helpers/source-fixtures.js';
 import { parseDatadog } from './datadog.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
-
-const noHeaders = { headers: {} };
-
-function alertsOf(outcome: ParseOutcome) {
-  if (!outcome.ok) throw new Error(`expected ok, got ${outcome.error.message}`);
-  return outcome.alerts;
-}
-
-function errorOf(outcome: ParseOutcome) {
-  if (outcome.ok) throw new Error('expected a payload error');
-  return outcome.error;
-}
 
 describe('parseDatadog', () => {
   it('turns a triggered monitor into a firing alert keyed by its alert cycle', () => {

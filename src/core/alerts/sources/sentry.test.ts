@@ -1,22 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ParseOutcome } from '../alert.js';
+import { alertsOf, fixture, noHeaders, pointerOf } from '../../../../test/helpers/source-fixtures.js';
 import { parseSentry } from './sentry.js';
-
-const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../test/fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
-
-const noHeaders = { headers: {} };
-
-function alertsOf(outcome: ParseOutcome) {
-  if (!outcome.ok) throw new Error(`expected ok, got ${outcome.error.message}`);
-  return outcome.alerts;
-}
-
-function pointerOf(outcome: ParseOutcome): string {
-  if (outcome.ok) throw new Error('expected a payload error');
-  return outcome.error.pointer;
-}
 
 describe('parseSentry', () => {
   it('turns an issue alert into a firing alert keyed by the issue', () => {
