@@ -100,10 +100,11 @@ class SqliteAlertStore implements AlertStore {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    const write = (receipt: PendingReceipt) => receipt.alerts.map((alert) => this.receiveOne(alert, receipt.channel, receipt.now));
+    const write = (receipt: PendingReceipt) =>
+      receipt.alerts.map((alert) => this.receiveOne(alert, receipt.channel, receipt.now));
     try {
       const outcomes = this.sqlite.transaction(() => batch.map(write))();
-      batch.forEach((receipt, i) => receipt.resolve(outcomes[i] as ReceiptOutcome[]));
+      for (const [i, receipt] of batch.entries()) receipt.resolve(outcomes[i] as ReceiptOutcome[]);
     } catch {
       // One receipt that cannot be written must not fail the others: commit them one by one instead.
       for (const receipt of batch) {

@@ -19,6 +19,10 @@ export interface FakeWorkspace {
   channels: readonly string[] | undefined;
   /** When set, only these tokens are valid; others get `invalid_auth`. */
   tokens: readonly string[] | undefined;
+  /** The WebSocket URL `apps.connections.open` hands out (a fake Socket Mode server's `url`). Unset: the
+   * method fails with `fake_slack_socket_mode_url_not_set`, a fake-only code naming the missing option
+   * (the SDK treats unknown codes as transient and keeps retrying, so expect a hang, not a throw). */
+  socketModeUrl?: string | undefined;
 }
 
 /** A message as the fake stores it: the Slack message object plus the channel it lives in. */
@@ -179,6 +183,15 @@ const HANDLERS: Record<string, Handler> = {
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
     const replies = (state.messages.get(channel) ?? []).filter((m) => m.thread_ts === ts && m.ts !== ts);
     return { ok: true, messages: [parent, ...replies].map((m) => historyMessage(m, withMetadata)), has_more: false };
+  },
+
+  // Socket Mode (FORMATS.md §2.5): only an app-level token opens a connection; a bot or user token is
+  // the wrong type, anything else is not a token Slack knows.
+  'apps.connections.open': (_args, { workspace: w, token }) => {
+    if (token?.startsWith('xoxb-') || token?.startsWith('xoxp-')) return fail('not_allowed_token_type');
+    if (!token?.startsWith('xapp-')) return fail('invalid_auth');
+    if (w.socketModeUrl === undefined) return fail('fake_slack_socket_mode_url_not_set');
+    return { ok: true, url: w.socketModeUrl };
   },
 
   'chat.getPermalink': (args, { state, workspace: w }) => {

@@ -83,8 +83,16 @@ const CODE_CONTEXT_BEFORE =
 const ONLY_A_CODE = /^\s*(?:http\s*)?([1-5]\d\d)(?:\s+(?:error|status|code|response|errors))?\s*$/i;
 const LETTERS_ONLY = /^[A-Za-z]+$/;
 const ONE_WORD = /^[A-Z]?[a-z]+$/;
-const TOKEN_SPLIT = /[\s"'`,;()[\]{}<>=|\\/]+/;
-const TRIM_PUNCTUATION = /^[^\w]+|[:.!?,]+$/g;
+/** A token starts at a word character and runs to the next separator; aliases are looked up per token. */
+const TOKEN = /\w[^\s"'`,;()[\]{}<>=|\\/]*/g;
+const TRAILING = new Set([':', '.', '!', '?', ',']);
+
+/** Drops sentence punctuation after a token ("ECONNREFUSED," or "AUTH-401:"). */
+function trimEnd(token: string): string {
+  let end = token.length;
+  while (end > 0 && TRAILING.has(token.charAt(end - 1))) end--;
+  return end === token.length ? token : token.slice(0, end);
+}
 
 interface Scored {
   score: number;
@@ -181,9 +189,10 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     }
 
     const aliasesSeen = new Set<string>();
-    for (const raw of text.split(TOKEN_SPLIT)) {
-      if (raw.length < 2) continue;
-      const token = raw.replace(TRIM_PUNCTUATION, '');
+    TOKEN.lastIndex = 0;
+    for (let found = TOKEN.exec(text); found; found = TOKEN.exec(text)) {
+      const token = trimEnd(found[0]);
+      if (token.length < 2) continue;
       const hit = aliasExact.get(token) ?? aliasFolded.get(token.toLowerCase()) ?? aliasForPrefixed(token);
       if (hit && !aliasesSeen.has(hit.alias)) {
         aliasesSeen.add(hit.alias);
