@@ -267,19 +267,27 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     return hits;
   }
 
+  // Per-entry accumulators for the full-text pass, reused across queries (no allocation per term).
+  const textScore = new Float64Array(entries.length);
+  const textTerms: string[][] = entries.map(() => []);
+  const textTouched: number[] = [];
+
   function rankFullText(terms: readonly string[]): { id: number; score: number; terms: string[] }[] {
-    const combined = new Map<number, { id: number; score: number; terms: string[] }>();
     for (const term of terms) {
       for (const hit of termHits(term)) {
-        const current = combined.get(hit.id);
-        if (current) {
-          current.score += hit.score;
-          current.terms.push(term);
-        } else combined.set(hit.id, { id: hit.id, score: hit.score, terms: [term] });
+        if (textScore[hit.id] === 0) textTouched.push(hit.id);
+        textScore[hit.id] = (textScore[hit.id] as number) + hit.score;
+        (textTerms[hit.id] as string[]).push(term);
       }
     }
-    const ranked = [...combined.values()];
-    for (const hit of ranked) hit.score *= hit.terms.length;
+    const ranked = textTouched.map((id) => {
+      const matched = textTerms[id] as string[];
+      const hit = { id, score: (textScore[id] as number) * matched.length, terms: matched.slice() };
+      textScore[id] = 0;
+      matched.length = 0;
+      return hit;
+    });
+    textTouched.length = 0;
     return ranked.sort((a, b) => b.score - a.score);
   }
 

@@ -81,23 +81,122 @@ function trigramIndex(text: string, at: number): number {
   return (a * LETTERS + b) * LETTERS + c;
 }
 
+/** Most variants one signal is split into; past that the signal is indexed whole. */
+const MAX_VARIANTS = 24;
+
+/**
+ * Splits a regex whose matches are a union of simpler ones, so each part can be indexed under its own
+ * literal: a top-level `a|b`, or a leading group `(a|b)rest` -> `arest`, `brest`. Returns `[source]` when
+ * the split cannot be proven exact (backreferences, named groups, lookarounds, a quantified group).
+ */
+export function expandAlternatives(source: string): string[] {
+  if (/\\[1-9k]|\(\?<|\(\?[=!]/.test(source)) return [source];
+  const top = splitTopLevel(source);
+  if (top.length > 1) return capVariants(source, top.flatMap(expandAlternatives));
+  const open = source.startsWith('(?:') ? 3 : source.startsWith('(') && !source.startsWith('(?') ? 1 : 0;
+  if (open === 0) return [source];
+  const close = closingParen(source);
+  if (close < 0 || '?*+{'.includes(source.charAt(close + 1) || ' ')) return [source];
+  const choices = splitTopLevel(source.slice(open, close));
+  if (choices.length < 2) return [source];
+  const rest = source.slice(close + 1);
+  return capVariants(
+    source,
+    choices.flatMap((choice) => expandAlternatives(`${choice}${rest}`)),
+  );
+}
+
+function capVariants(source: string, variants: string[]): string[] {
+  return variants.length > MAX_VARIANTS ? [source] : variants;
+}
+
+/** Splits at `|` outside any group or character class. */
+function splitTopLevel(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source.charAt(i);
+    if (ch === '\\') i++;
+    else if (ch === '[') i = classEnd(source, i);
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) {
+      parts.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(source.slice(from));
+  return parts;
+}
+
+function classEnd(source: string, at: number): number {
+  let i = at + 1;
+  while (i < source.length && source.charAt(i) !== ']') i += source.charAt(i) === '\\' ? 2 : 1;
+  return i;
+}
+
+/** Index of the `)` closing the group that opens at 0, or -1. */
+function closingParen(source: string): number {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source.charAt(i);
+    if (ch === '\\') i++;
+    else if (ch === '[') i = classEnd(source, i);
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The letters a regex starts with, before any other syntax (a letter made optional by a quantifier excluded). */
+export function leadingLiteral(source: string): string {
+  let end = 0;
+  while (end < source.length && /[a-z]/i.test(source.charAt(end))) end++;
+  if ('?*{'.includes(source.charAt(end) || ' ') && end > 0) end--;
+  return source.slice(0, end).toLowerCase();
+}
+
+/** One indexed form of a signal: the whole regex, or one alternative of it. */
+interface Variant {
+  signal: IndexedSignal;
+  anchor: string;
+  /** When the variant starts with its anchor, a sticky regex tried only where the anchor occurs. */
+  sticky: RegExp | undefined;
+  regex: RegExp;
+}
+
 export class SignalIndex {
   // A flat table over all 26^3 letter trigrams: an array index is far cheaper than a Map lookup per character.
-  private readonly byTrigram: (IndexedSignal[] | undefined)[] = new Array(LETTERS ** 3);
+  private readonly byTrigram: (Variant[] | undefined)[] = new Array(LETTERS ** 3);
   private readonly unanchored: IndexedSignal[] = [];
   private readonly seen = new Set<IndexedSignal>();
 
   constructor(signals: readonly IndexedSignal[]) {
     for (const signal of signals) {
-      const key = signal.anchor ? trigramIndex(signal.anchor, 0) : -1;
-      if (key < 0) {
+      const variants = expandAlternatives(signal.source).map((source) => this.variantOf(signal, source));
+      if (variants.some((variant) => variant === undefined)) {
+        // One part has no literal to find it by: the signal is tested whole, on every text.
         this.unanchored.push(signal);
         continue;
       }
-      const bucket = this.byTrigram[key];
-      if (bucket) bucket.push(signal);
-      else this.byTrigram[key] = [signal];
+      for (const variant of variants as Variant[]) {
+        const key = trigramIndex(variant.anchor, 0);
+        const bucket = this.byTrigram[key];
+        if (bucket) bucket.push(variant);
+        else this.byTrigram[key] = [variant];
+      }
     }
+  }
+
+  private variantOf(signal: IndexedSignal, source: string): Variant | undefined {
+    const leading = leadingLiteral(source);
+    if (leading.length >= MIN_ANCHOR && trigramIndex(leading, 0) >= 0) {
+      return { signal, anchor: leading, sticky: new RegExp(source, 'iy'), regex: new RegExp(source, 'i') };
+    }
+    const anchor = anchorOf(source);
+    if (!anchor || trigramIndex(anchor, 0) < 0) return undefined;
+    return { signal, anchor, sticky: undefined, regex: new RegExp(source, 'i') };
   }
 
   /** Signals that match `lowerText` (already lowercased), each reported once. */
@@ -105,18 +204,30 @@ export class SignalIndex {
     const seen = this.seen;
     seen.clear();
     for (const signal of this.unanchored) {
-      signal.regex.lastIndex = 0;
       if (signal.regex.test(lowerText)) visit(signal);
     }
+    const tried = new Set<Variant>();
     for (let at = 0; at + MIN_ANCHOR <= lowerText.length; at++) {
       const key = trigramIndex(lowerText, at);
       if (key < 0) continue;
       const bucket = this.byTrigram[key];
       if (!bucket) continue;
-      for (const signal of bucket) {
-        if (seen.has(signal) || !lowerText.startsWith(signal.anchor as string, at)) continue;
-        seen.add(signal);
-        if (signal.regex.test(lowerText)) visit(signal);
+      for (const variant of bucket) {
+        if (seen.has(variant.signal) || !lowerText.startsWith(variant.anchor, at)) continue;
+        let matched: boolean;
+        if (variant.sticky) {
+          // Every match starts with the anchor, so trying here is enough; the next occurrence gets its own try.
+          variant.sticky.lastIndex = at;
+          matched = variant.sticky.test(lowerText);
+        } else {
+          if (tried.has(variant)) continue;
+          tried.add(variant);
+          matched = variant.regex.test(lowerText);
+        }
+        if (matched) {
+          seen.add(variant.signal);
+          visit(variant.signal);
+        }
       }
     }
   }

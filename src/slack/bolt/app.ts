@@ -3,7 +3,7 @@
  * Listeners are thin: they unpack Bolt's arguments and call the transport-free handlers.
  * @module
  */
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { SlackConfig } from '../../core/config.js';
 import { FIXED_IT_ACTION } from '../../core/messages/alert-messages.js';
 import { SHARE_ACTION } from '../../core/messages/command-messages.js';
@@ -30,9 +30,18 @@ export function createBoltSlack(config: SlackConfig, services: CoreServices): Bo
   const logger = boltLogger(services.logger);
   const clientOptions = { slackApiUrl: config.apiUrl };
   let receiver: HonoReceiver | undefined;
+  let socket: SocketModeReceiver | undefined;
   let app: App;
   if (config.appToken) {
-    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+    // Built here, not by App's `socketMode: true`, so stop() can hold the client: App#stop starts the close
+    // handshake but resolves before the socket has closed. A copy of clientOptions, because the Socket Mode
+    // client writes its own retry policy (100 retries) into the object it is given.
+    socket = new SocketModeReceiver({
+      appToken: config.appToken,
+      logger,
+      installerOptions: { clientOptions: { ...clientOptions } },
+    });
+    app = new App({ token: config.botToken, receiver: socket, socketMode: true, logger, clientOptions });
   } else {
     receiver = new HonoReceiver({
       signingSecret: config.signingSecret,
@@ -46,10 +55,12 @@ export function createBoltSlack(config: SlackConfig, services: CoreServices): Bo
     app,
     handle: receiver?.handle,
     async start() {
-      if (config.appToken) await app.start();
+      if (socket) await app.start();
     },
     async stop() {
-      if (config.appToken) await app.stop();
+      // Resolves once Slack has answered the close frame (the SDK gives it 30 s, then drops the socket), so
+      // the runtime closes the database and exits only after the connection is gone.
+      if (socket) await socket.client.disconnect();
     },
   };
 }
