@@ -20,11 +20,17 @@ export function summarizeProfile(path, top = 15) {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (deltas[i] ?? 0));
   });
   let total = 0;
+  let idle = 0;
   const perFunction = new Map();
   for (const [id, us] of selfUs) {
     total += us;
     const frame = byId.get(id)?.callFrame;
     if (!frame) continue;
+    // Idle is the event loop waiting (before and between load runs too): left out of the shares.
+    if (frame.functionName === '(idle)') {
+      idle += us;
+      continue;
+    }
     const file = frame.url ? frame.url.replace(/^file:\/\//, '') : '';
     const where = file ? `${shorten(file)}:${frame.lineNumber + 1}` : '';
     const key = `${frame.functionName || '(anonymous)'}\u0000${where}`;
@@ -35,9 +41,9 @@ export function summarizeProfile(path, top = 15) {
     .slice(0, top)
     .map(([key, us]) => {
       const [name, where] = key.split('\u0000');
-      return { name, where, selfMs: us / 1000, share: us / total };
+      return { name, where, selfMs: us / 1000, share: us / (total - idle) };
     });
-  return { totalMs: total / 1000, rows };
+  return { totalMs: total / 1000, idleMs: idle / 1000, busyMs: (total - idle) / 1000, rows };
 }
 
 function shorten(file) {
@@ -57,7 +63,10 @@ export function latestProfile(pathOrDir) {
 }
 
 export function formatSummary(summary) {
-  const lines = [`sampled ${summary.totalMs.toFixed(0)} ms`, '  self ms   share  function (file:line)'];
+  const lines = [
+    `sampled ${summary.totalMs.toFixed(0)} ms: ${summary.busyMs.toFixed(0)} ms busy, ${summary.idleMs.toFixed(0)} ms idle (shares are of busy time)`,
+    '  self ms   share  function (file:line)',
+  ];
   for (const row of summary.rows) {
     lines.push(
       `${row.selfMs.toFixed(1).padStart(9)} ${(row.share * 100).toFixed(1).padStart(6)}%  ${row.name}${row.where ? ` (${row.where})` : ''}`,

@@ -45,6 +45,14 @@ export function createApp(services: HttpServices | ServicesResolver): Hono<Env> 
     }),
     async (c) => {
       const handler = c.var.services.slackEvents;
+      if (!handler && c.var.services.slackMode === 'socket') {
+        return problem(c, {
+          type: 'slack-offline',
+          title: 'Slack uses Socket Mode',
+          status: 404,
+          detail: 'apierr receives Slack requests over Socket Mode (SLACK_APP_TOKEN is set), not on this URL.',
+        });
+      }
       if (!handler) {
         return problem(c, {
           type: 'slack-offline',

@@ -20,6 +20,8 @@ export interface HttpServices extends CoreServices {
   apiToken: string | undefined;
   /** Handles `POST /slack/events` (Bolt's receiver on Node); undefined in offline mode. */
   slackEvents: ((request: Request) => Promise<Response>) | undefined;
+  /** How Slack reaches apierr: over HTTP at /slack/events, over Socket Mode, or not at all (offline). */
+  slackMode: 'http' | 'socket' | 'offline';
 }
 
 export type ServicesResolver = (c: Context) => HttpServices | Promise<HttpServices>;

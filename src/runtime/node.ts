@@ -26,6 +26,21 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { createOutboxLoop } from './outbox-loop.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long Socket Mode may take to connect before the start fails with a clear message. */
+const SLACK_CONNECT_TIMEOUT_MS = 30_000;
+
+async function withTimeout<T>(work: Promise<T> | undefined, ms: number, message: string): Promise<T | undefined> {
+  if (!work) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApierrError('config_invalid', `${message} within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
 export interface RunningServer {
@@ -98,6 +113,7 @@ export async function startServer(
     frontDoor: config.frontDoor,
     apiToken: config.apiToken,
     slackEvents: bolt?.handle,
+    slackMode: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'offline',
   };
 
   const app = createApp(services);
@@ -119,7 +135,19 @@ export async function startServer(
   void prune();
   const pruneTimer = setInterval(() => void prune(), PRUNE_EVERY_MS);
   pruneTimer.unref();
-  await bolt?.start();
+  try {
+    await withTimeout(bolt?.start(), SLACK_CONNECT_TIMEOUT_MS, 'Slack Socket Mode did not connect');
+  } catch (error) {
+    // A start that fails must not leave the server, the outbox, the timers or the database open.
+    clearInterval(pruneTimer);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await outbox.stop();
+    await bolt?.stop().catch(() => undefined);
+    closeStore();
+    throw error instanceof ApierrError
+      ? error
+      : new ApierrError('config_invalid', `cannot connect to Slack: ${(error as Error).message}`);
+  }
 
   logger.info(
     {

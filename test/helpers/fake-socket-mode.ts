@@ -98,7 +98,7 @@ export interface FakeSocketMode {
   waitForAck(envelopeId: string, timeoutMs?: number): Promise<SocketAck>;
   /** Asks every open connection to go away, as Slack does before it recycles a server. */
   disconnect(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
-  /** Drops every connection and stops listening. */
+  /** Drops every connection (no close handshake: the client sees 1006) and stops listening. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -112,6 +112,7 @@ export async function startFakeSocketMode(options: FakeSocketModeOptions = {}): 
   const open = new Map<number, WebSocket>();
   const timers = new Set<NodeJS.Timeout>();
   const listeners = new Set<() => void>();
+  let closing: Promise<void> | undefined;
   const changed = (): void => {
     for (const listener of [...listeners]) listener();
   };
@@ -256,13 +257,16 @@ export async function startFakeSocketMode(options: FakeSocketModeOptions = {}): 
       const frame = JSON.stringify({ type: 'disconnect', reason, debug_info: { host: HOST } });
       for (const socket of open.values()) socket.send(frame);
     },
-    async close() {
-      for (const timer of timers) clearInterval(timer);
-      timers.clear();
-      for (const socket of open.values()) socket.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      http.closeAllConnections();
-      await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+    close() {
+      closing ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        timers.clear();
+        for (const socket of open.values()) socket.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        http.closeAllConnections();
+        await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+      })();
+      return closing;
     },
   };
 }
