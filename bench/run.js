@@ -154,6 +154,7 @@ function startLoadGenerator() {
  * Waits (up to --quiet-wait seconds) until other processes use under 0.15 of a core over one second, so
  * that a figure is not taken while something else on this shared machine is busy.
  */
+let totalQuietWait = 0;
 async function waitForQuiet(pids) {
   if (!(QUIET_WAIT_SECONDS > 0)) return 0;
   const started = Date.now();
@@ -163,6 +164,7 @@ async function waitForQuiet(pids) {
     if (!(cpuSince(before, pids).foreignCores >= 0.15)) break;
   }
   const waited = (Date.now() - started) / 1000;
+  totalQuietWait += waited;
   if (waited > 1.5) log(`  (waited ${fmt(waited, 0)} s for other processes to go quiet)`);
   return waited;
 }
@@ -704,7 +706,9 @@ function markdown(results, report, m, elapsedSec) {
   out.push('');
   out.push(
     `Written by \`npm run bench\` (bench/run.js) on ${m.date.slice(0, 10)}; bench/run.js took ${fmt(elapsedSec, 0)} s ` +
-      '(plus about 5 s for the build that `npm run bench` runs first). ' +
+      '(plus about 5 s for the build that `npm run bench` runs first' +
+      `${totalQuietWait > 1 ? `; ${fmt(totalQuietWait, 0)} s of it waiting for other processes to go quiet` : ''}). ` +
+      `Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`. ` +
       'Every figure is the median of the runs, with the minimum and maximum in brackets. All traffic is on 127.0.0.1.',
   );
   out.push('');
@@ -832,8 +836,9 @@ function markdown(results, report, m, elapsedSec) {
       `"other processes' CPU" in cores. ${QUIET_WAIT_SECONDS > 0 ? `This run waited up to ${QUIET_WAIT_SECONDS} s before each measured run for that to fall under 0.15 cores. ` : ''}` +
       (foreign.length && Math.max(...foreign) > 0.2
         ? `The largest was ${fmt(Math.max(...foreign), 2)} cores of this machine's ${m.cores}: other work was running during ` +
-          'these measurements, so the absolute figures are lower (and latencies higher) than on an idle machine; ratios taken ' +
-          'in the same round suffer less.'
+          'these measurements, so throughputs are lower and latencies higher than on an idle machine. It costs the bare server ' +
+          'most (it and its load generator each want a whole core), so the ingest/bare ratio comes out higher than it would on ' +
+          'an idle machine.'
         : 'It stayed under 0.2 cores: the machine was otherwise idle.'),
   );
   out.push('');

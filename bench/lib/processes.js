@@ -80,12 +80,16 @@ export async function startServerProcess({
   };
 }
 
-/** Resident set size of a process, in bytes, from /proc (Linux). */
+/** Resident set size of a process, in bytes, from /proc (Linux; undefined elsewhere). */
 export async function rssOf(pid) {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Number(kb) * 1024 : undefined;
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined; // not Linux, or the process is gone
+  }
 }
 
 /** Runs `node script args` to completion and parses the last stdout line as JSON; kills it after timeoutMs. */

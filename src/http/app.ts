@@ -6,9 +6,9 @@
  * const res = await app.request('/healthz');
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { allowedMethods } from './method-not-allowed.js';
+import { limitBody } from './middleware/body-limit.js';
 import { apiCors } from './middleware/cors.js';
 import { problem } from './problem.js';
 import { apiRoutes } from './routes/api.js';
@@ -33,16 +33,14 @@ export function createApp(services: HttpServices | ServicesResolver): Hono<Env> 
 
   app.post(
     '/slack/events',
-    bodyLimit({
-      maxSize: MAX_SLACK_BYTES,
-      onError: (c) =>
-        problem(c, {
-          type: 'payload-too-large',
-          title: 'Payload too large',
-          status: 413,
-          detail: `Slack requests are under ${MAX_SLACK_BYTES} bytes.`,
-        }),
-    }),
+    limitBody(MAX_SLACK_BYTES, (c) =>
+      problem(c, {
+        type: 'payload-too-large',
+        title: 'Payload too large',
+        status: 413,
+        detail: `Slack requests are under ${MAX_SLACK_BYTES} bytes.`,
+      }),
+    ),
     async (c) => {
       const handler = c.var.services.slackEvents;
       if (!handler && c.var.services.slackMode === 'socket') {

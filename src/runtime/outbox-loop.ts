@@ -25,6 +25,7 @@ export function createOutboxLoop(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: NodeJS.Timeout | undefined;
+  let wakeAt = 0;
 
   const pass = async (): Promise<void> => {
     do {
@@ -33,7 +34,11 @@ export function createOutboxLoop(
         const result = await drainOutbox(services, pacer, { policy: options.policy, shouldStop: () => stopped });
         if (result.nextInMs !== undefined && !stopped) {
           clearTimeout(wake);
-          wake = setTimeout(() => void kick(), result.nextInMs);
+          wakeAt = Date.now() + result.nextInMs;
+          wake = setTimeout(() => {
+            wakeAt = 0;
+            void kick();
+          }, result.nextInMs);
         }
         // A full batch means more may be due right away.
         if (result.delivered + result.failed >= 50) again = true;
@@ -45,6 +50,9 @@ export function createOutboxLoop(
 
   const kick = (): Promise<void> => {
     if (stopped) return Promise.resolve();
+    // The channel is paced and a pass is already booked for when it may post again: a pass now would only
+    // find the same deliveries still waiting (under a webhook storm, that is one query per request).
+    if (wakeAt > Date.now()) return running ?? Promise.resolve();
     if (running) {
       again = true;
       return running;

@@ -58,15 +58,6 @@ export function openSqliteStore(path: string): SqliteStoreHandle {
   return { store: new SqliteAlertStore(db, sqlite), db, sqlite, close: () => sqlite.close() };
 }
 
-const OUTCOME_CASE = sql`CASE
-  WHEN ${alerts.status} = 'firing' AND excluded.status = 'resolved' THEN 'resolved'
-  WHEN ${alerts.status} = 'resolved' AND excluded.status = 'firing' THEN 'reopened'
-  WHEN ${alerts.status} = 'firing' AND excluded.last_seen_at - ${alerts.lastSeenAt} >= ${REPEAT_NOTE_AFTER_MS} THEN 'repeat'
-  ELSE 'duplicate' END`;
-
-const DELIVERY_FOR_OUTCOME = sql`CASE last_outcome
-  WHEN 'new' THEN 'post' WHEN 'resolved' THEN 'resolve' WHEN 'repeat' THEN 'repeat' WHEN 'reopened' THEN 'reopen' END`;
-
 interface PendingReceipt {
   alerts: readonly Alert[];
   channel: string;
@@ -79,7 +70,10 @@ class SqliteAlertStore implements AlertStore {
   constructor(
     private readonly db: BetterSQLite3Database<typeof schema>,
     private readonly sqlite: Database.Database,
-  ) {}
+  ) {
+    this.upsertAlert = sqlite.prepare(SqliteAlertStore.UPSERT_ALERT);
+    this.queueDelivery = sqlite.prepare(SqliteAlertStore.QUEUE_DELIVERY);
+  }
 
   // Group commit: the receipts of concurrent requests are written in one transaction (one fsync), and
   // each request still waits for that commit before its sender hears 2xx.
@@ -117,46 +111,55 @@ class SqliteAlertStore implements AlertStore {
     }
   }
 
+  // The two statements every webhook runs, prepared once. Building them through drizzle on each call cost
+  // more CPU than the writes themselves (see BENCHMARKS.md); the SQL is the same upsert either way.
+  private readonly upsertAlert: Database.Statement<unknown[], { outcome: ReceiptOutcome }>;
+  private readonly queueDelivery: Database.Statement<unknown[]>;
+
+  private static readonly UPSERT_ALERT = `
+    INSERT INTO alerts (dedup_key, source, status, last_outcome, title, description, service, severity, status_code,
+                        starts_at, ends_at, url, labels, first_seen_at, last_seen_at, resolved_at)
+    VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dedup_key) DO UPDATE SET
+      last_outcome = CASE
+        WHEN alerts.status = 'firing' AND excluded.status = 'resolved' THEN 'resolved'
+        WHEN alerts.status = 'resolved' AND excluded.status = 'firing' THEN 'reopened'
+        WHEN alerts.status = 'firing' AND excluded.last_seen_at - alerts.last_seen_at >= ${REPEAT_NOTE_AFTER_MS} THEN 'repeat'
+        ELSE 'duplicate' END,
+      status = excluded.status,
+      last_seen_at = max(alerts.last_seen_at, excluded.last_seen_at),
+      repeat_count = alerts.repeat_count + 1,
+      resolved_at = CASE WHEN excluded.status = 'resolved' THEN coalesce(alerts.resolved_at, excluded.resolved_at) END,
+      ends_at = coalesce(excluded.ends_at, alerts.ends_at)
+    RETURNING last_outcome AS outcome`;
+
+  private static readonly QUEUE_DELIVERY = `
+    INSERT INTO deliveries (alert_id, kind, channel, state, attempts, next_attempt_at, created_at)
+    SELECT id, CASE last_outcome WHEN 'new' THEN 'post' WHEN 'resolved' THEN 'resolve' WHEN 'repeat' THEN 'repeat'
+                                 WHEN 'reopened' THEN 'reopen' END, ?, 'pending', 0, ?, ?
+    FROM alerts WHERE dedup_key = ? AND last_outcome <> 'duplicate'
+    ON CONFLICT (alert_id, kind) DO NOTHING`;
+
   private receiveOne(alert: Alert, channel: string, now: number): ReceiptOutcome {
-    const resolved = alert.status === 'resolved';
-    const row = this.db
-      .insert(alerts)
-      .values({
-        dedupKey: alert.dedupKey,
-        source: alert.source,
-        status: alert.status,
-        lastOutcome: 'new',
-        title: alert.title,
-        description: alert.description,
-        service: alert.service ?? null,
-        severity: alert.severity ?? null,
-        statusCode: alert.statusCode ?? null,
-        startsAt: alert.startsAt ?? null,
-        endsAt: alert.endsAt ?? null,
-        url: alert.url ?? null,
-        labels: JSON.stringify(alert.labels),
-        firstSeenAt: now,
-        lastSeenAt: now,
-        resolvedAt: resolved ? now : null,
-      })
-      .onConflictDoUpdate({
-        target: alerts.dedupKey,
-        set: {
-          lastOutcome: OUTCOME_CASE,
-          status: sql`excluded.status`,
-          lastSeenAt: sql`max(${alerts.lastSeenAt}, excluded.last_seen_at)`,
-          repeatCount: sql`${alerts.repeatCount} + 1`,
-          resolvedAt: sql`CASE WHEN excluded.status = 'resolved' THEN coalesce(${alerts.resolvedAt}, excluded.resolved_at) END`,
-          endsAt: sql`coalesce(excluded.ends_at, ${alerts.endsAt})`,
-        },
-      })
-      .returning({ outcome: alerts.lastOutcome })
-      .get();
-    this.db.run(sql`INSERT INTO deliveries (alert_id, kind, channel, state, attempts, next_attempt_at, created_at)
-      SELECT id, ${DELIVERY_FOR_OUTCOME}, ${channel}, 'pending', 0, ${now}, ${now}
-      FROM alerts WHERE dedup_key = ${alert.dedupKey} AND last_outcome <> 'duplicate'
-      ON CONFLICT (alert_id, kind) DO NOTHING`);
-    return (row?.outcome ?? 'duplicate') as ReceiptOutcome;
+    const row = this.upsertAlert.get(
+      alert.dedupKey,
+      alert.source,
+      alert.status,
+      alert.title,
+      alert.description,
+      alert.service ?? null,
+      alert.severity ?? null,
+      alert.statusCode ?? null,
+      alert.startsAt ?? null,
+      alert.endsAt ?? null,
+      alert.url ?? null,
+      JSON.stringify(alert.labels),
+      now,
+      now,
+      alert.status === 'resolved' ? now : null,
+    );
+    if (row?.outcome !== 'duplicate') this.queueDelivery.run(channel, now, now, alert.dedupKey);
+    return row?.outcome ?? 'duplicate';
   }
 
   async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {

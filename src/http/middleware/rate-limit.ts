@@ -59,8 +59,10 @@ export function webhookRateLimit(limiter: RateLimiter): MiddlewareHandler<Env> {
         { ...headers, 'retry-after': String(decision.resetSeconds) },
       );
     }
-    await next();
+    // Set before the handler answers: Hono then writes them with the response. Setting them afterwards
+    // would edit a finished Response, which on Node turns the fast response path into the slow one.
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
     return undefined;
   };
 }

@@ -3,10 +3,10 @@
  * @module
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { DeliveryState } from '../../core/ports.js';
 import { requireBearer } from '../middleware/bearer.js';
+import { limitBody } from '../middleware/body-limit.js';
 import { problem } from '../problem.js';
 import type { HttpServices } from '../services.js';
 
@@ -29,16 +29,14 @@ export function apiRoutes(): Hono<Env> {
 
   app.post(
     '/explain',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) =>
-        problem(c, {
-          type: 'payload-too-large',
-          title: 'Payload too large',
-          status: 413,
-          detail: 'The body is over 64 KiB.',
-        }),
-    }),
+    limitBody(64 * 1024, (c) =>
+      problem(c, {
+        type: 'payload-too-large',
+        title: 'Payload too large',
+        status: 413,
+        detail: 'The body is over 64 KiB.',
+      }),
+    ),
     async (c) => {
       const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
       if (contentType !== 'application/json') {

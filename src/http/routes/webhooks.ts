@@ -8,9 +8,9 @@
  * @module
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createRateLimiter, type RateLimiter } from '../../core/security/rate-limit.js';
 import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
+import { limitBody } from '../middleware/body-limit.js';
 import { webhookRateLimit } from '../middleware/rate-limit.js';
 import { checkWebhookSignature, requireWebhookToken } from '../middleware/webhook-auth.js';
 import { problem } from '../problem.js';
@@ -47,16 +47,14 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
     },
     requireWebhookToken(),
     webhookRateLimit(limiter),
-    bodyLimit({
-      maxSize: MAX_WEBHOOK_BYTES,
-      onError: (c) =>
-        problem(c, {
-          type: 'payload-too-large',
-          title: 'Payload too large',
-          status: 413,
-          detail: `The body is over ${MAX_WEBHOOK_BYTES} bytes.`,
-        }),
-    }),
+    limitBody(MAX_WEBHOOK_BYTES, (c) =>
+      problem(c, {
+        type: 'payload-too-large',
+        title: 'Payload too large',
+        status: 413,
+        detail: `The body is over ${MAX_WEBHOOK_BYTES} bytes.`,
+      }),
+    ),
     async (c) => {
       const services = c.var.services;
       const source = c.req.param('source');
