@@ -4,6 +4,7 @@
  * @module
  */
 
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const alerts = sqliteTable(
@@ -43,12 +44,16 @@ export const alerts = sqliteTable(
   },
   (t) => [
     uniqueIndex('alerts_dedup_key').on(t.dedupKey),
-    index('alerts_parent').on(t.channel, t.parentTs),
-    index('alerts_explanation').on(t.channel, t.explanationTs),
-    index('alerts_entry').on(t.entryId),
     index('alerts_first_seen').on(t.firstSeenAt),
-    index('alerts_recent_posts').on(t.channel, t.entryId, t.parentPostingAt),
-    index('alerts_digest').on(t.digestId),
+    // Partial indexes: these columns are NULL when an alert is received, so receiving one (the hot path of
+    // every webhook) touches none of them; they fill in later, when the outbox posts.
+    index('alerts_parent').on(t.channel, t.parentTs).where(sql`${t.parentTs} IS NOT NULL`),
+    index('alerts_explanation').on(t.channel, t.explanationTs).where(sql`${t.explanationTs} IS NOT NULL`),
+    index('alerts_entry').on(t.entryId).where(sql`${t.entryId} IS NOT NULL`),
+    index('alerts_recent_posts')
+      .on(t.channel, t.entryId, t.parentPostingAt)
+      .where(sql`${t.parentPostingAt} IS NOT NULL`),
+    index('alerts_digest').on(t.digestId).where(sql`${t.digestId} IS NOT NULL`),
   ],
 );
 
