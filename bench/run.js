@@ -850,7 +850,7 @@ function markdown(results, report, m, elapsedSec) {
   out.push('');
   out.push('```sh');
   out.push('npm ci');
-  out.push('npm run bench                      # everything, about 4 minutes on this machine; writes this file');
+  out.push('npm run bench                      # everything, about 3 minutes on this machine; writes this file');
   out.push('npm run bench -- --only ingest --runs 1 --cpu-prof /tmp/apierr-prof   # one profiled ingest run');
   out.push('node bench/profile-summary.js /tmp/apierr-prof                         # top self-time functions');
   out.push('```');

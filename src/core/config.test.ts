@@ -94,7 +94,7 @@ describe('parseConfig: the front door', () => {
   it('closes every webhook source when no secret is set, with the default rate limit and no CORS', () => {
     const { frontDoor } = parseConfig({});
     expect(Object.values(frontDoor.webhooks).every((a) => !a.token && !a.signature && !a.open)).toBe(true);
-    expect(frontDoor.webhookRateLimit).toBe(1200);
+    expect(frontDoor.webhookRateLimit).toBe(6000);
     expect(frontDoor.corsOrigins).toEqual([]);
   });
 

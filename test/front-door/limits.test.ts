@@ -62,10 +62,10 @@ describe('the webhook rate limit', () => {
     expect((await post(app, '/webhooks/generic', alert('right-token'), { authorization: 'Bearer rl' })).ok).toBe(true);
   });
 
-  it('allows 1200 requests a minute per sender by default, and none of the headers when set to 0', async () => {
+  it('allows 6000 requests a minute per sender by default, and none of the headers when set to 0', async () => {
     const byDefault = appWith(test, { WEBHOOK_TOKEN: 'rl' });
     const res = await post(byDefault, '/webhooks/generic', alert('default-limit'), { authorization: 'Bearer rl' });
-    expect(res.headers.get('ratelimit-policy')).toBe('"webhooks";q=1200;w=60');
+    expect(res.headers.get('ratelimit-policy')).toBe('"webhooks";q=6000;w=60');
 
     const off = appWith(test, { WEBHOOK_TOKEN: 'rl', WEBHOOK_RATE_LIMIT: '0' }, manualClock(0));
     for (let i = 0; i < 50; i++) {

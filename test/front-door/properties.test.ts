@@ -233,7 +233,10 @@ describe('webhook bodies', () => {
       }),
       { numRuns: RUNS.fixtures },
     );
-    expect(statuses()).toEqual(expect.arrayContaining([202, 422]));
+    const reached = statuses();
+    expect(reached).toEqual(expect.arrayContaining([422]));
+    // Some payload got through: stored (202), or a duplicate of one stored earlier in the run (200).
+    expect(reached.some((status) => status === 200 || status === 202)).toBe(true);
     expectNothingLost();
   });
 
@@ -338,7 +341,10 @@ describe('webhook headers', () => {
       }),
       { numRuns: RUNS.headers },
     );
-    expect(statuses()).toEqual(expect.arrayContaining([202, 401, 415]));
+    const reached = statuses();
+    expect(reached).toEqual(expect.arrayContaining([401, 415]));
+    // Some request got through: stored (202), or a duplicate of one stored earlier in the run (200).
+    expect(reached.some((status) => status === 200 || status === 202)).toBe(true);
     expectNothingLost();
   });
 });

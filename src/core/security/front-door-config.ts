@@ -14,7 +14,7 @@ import type { FrontDoorConfig, SignatureScheme, WebhookAuth } from './webhook-au
 /** The header Grafana's UI suggests; set GRAFANA_HMAC_HEADER to match what the contact point uses. */
 export const DEFAULT_GRAFANA_HMAC_HEADER = 'X-Grafana-Alerting-Signature';
 /** High enough that an Alertmanager or Grafana in an alert storm is never refused (they batch alerts). */
-export const DEFAULT_WEBHOOK_RATE_LIMIT = 1200;
+export const DEFAULT_WEBHOOK_RATE_LIMIT = 6000;
 
 /** Which source each signing scheme protects: the sources that sign their requests in a way apierr checks. */
 const SIGNED_SOURCES = { grafana: 'GRAFANA_HMAC_SECRET', generic: 'STANDARD_WEBHOOKS_SECRET' } as const;

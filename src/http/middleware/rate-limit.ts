@@ -16,7 +16,7 @@ type Env = { Variables: { services: HttpServices } };
 
 export const WEBHOOK_POLICY = 'webhooks';
 
-/** `RateLimit-Policy: "webhooks";q=1200;w=60` and `RateLimit: "webhooks";r=1199;t=1` (structured fields). */
+/** `RateLimit-Policy: "webhooks";q=6000;w=60` and `RateLimit: "webhooks";r=5999;t=1` (structured fields). */
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
   const { name, limit, windowSeconds } = decision.policy;
   return {

@@ -1,0 +1,2 @@
+CREATE INDEX `fix_outcomes_entry_alert` ON `fix_outcomes` (`entry_id`,`alert_id`);--> statement-breakpoint
+CREATE INDEX `fix_outcomes_entry_fix_alert` ON `fix_outcomes` (`entry_id`,`fix_id`,`alert_id`);
