@@ -72,6 +72,7 @@ const MAX_QUERY_CHARS = 4000;
 const DECIDED_SCORE = 4;
 const DECIDED_MARGIN = 2.5;
 const TERM_CACHE_SIZE = 50_000;
+const MAX_POSTINGS_PER_TERM = 40;
 const MAX_FULLTEXT_TERMS = 32;
 
 // A 3-digit status code not glued to other digits, dots, colons or dashes (times, IPs, versions, AUTH-401).
@@ -224,7 +225,7 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     // decided (a clear leader), which is most pasted errors and nearly every typed code.
     const terms = decided() ? [] : fullTextTerms(lower);
     if (terms.length > 0) {
-      const hits = rankFullText(terms);
+      const hits = rankFullText(terms, 8);
       const best = hits[0]?.score ?? 0;
       for (const hit of hits.slice(0, 8)) {
         const share = hit.score / best;
@@ -260,35 +261,52 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   function termHits(term: string): readonly { id: number; score: number }[] {
     let hits = termCache.get(term);
     if (!hits) {
-      hits = fullText.search(term).map((hit) => ({ id: hit.id as number, score: hit.score }));
+      // Only a term's best postings count: a word shared by hundreds of entries says little about any of
+      // them, and capping keeps the cost of a query flat as the knowledge base grows.
+      hits = fullText
+        .search(term)
+        .slice(0, MAX_POSTINGS_PER_TERM)
+        .map((hit) => ({ id: hit.id as number, score: hit.score }));
       if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
       termCache.set(term, hits);
     }
     return hits;
   }
 
-  // Per-entry accumulators for the full-text pass, reused across queries (no allocation per term).
+  // Per-entry accumulators for the full-text pass, reused across queries (no allocation per posting).
   const textScore = new Float64Array(entries.length);
-  const textTerms: string[][] = entries.map(() => []);
+  const textCount = new Uint16Array(entries.length);
   const textTouched: number[] = [];
 
-  function rankFullText(terms: readonly string[]): { id: number; score: number; terms: string[] }[] {
+  /** The best few entries for `terms`, scored as MiniSearch's OR query scores them. */
+  function rankFullText(terms: readonly string[], keep: number): { id: number; score: number; terms: string[] }[] {
     for (const term of terms) {
       for (const hit of termHits(term)) {
-        if (textScore[hit.id] === 0) textTouched.push(hit.id);
+        if (textCount[hit.id] === 0) textTouched.push(hit.id);
         textScore[hit.id] = (textScore[hit.id] as number) + hit.score;
-        (textTerms[hit.id] as string[]).push(term);
+        textCount[hit.id] = (textCount[hit.id] as number) + 1;
       }
     }
-    const ranked = textTouched.map((id) => {
-      const matched = textTerms[id] as string[];
-      const hit = { id, score: (textScore[id] as number) * matched.length, terms: matched.slice() };
+    // Keep the best `keep` by a small insertion sort: no sort of every entry touched.
+    const best: { id: number; score: number }[] = [];
+    for (const id of textTouched) {
+      const score = (textScore[id] as number) * (textCount[id] as number);
       textScore[id] = 0;
-      matched.length = 0;
-      return hit;
-    });
+      textCount[id] = 0;
+      if (best.length === keep && score <= (best[keep - 1] as { score: number }).score) continue;
+      let at = best.length < keep ? best.length : keep - 1;
+      while (at > 0 && (best[at - 1] as { score: number }).score < score) {
+        if (at < keep) best[at] = best[at - 1] as { id: number; score: number };
+        at--;
+      }
+      best[at] = { id, score };
+    }
     textTouched.length = 0;
-    return ranked.sort((a, b) => b.score - a.score);
+    return best.map(({ id, score }) => ({
+      id,
+      score,
+      terms: terms.filter((term) => termHits(term).some((hit) => hit.id === id)),
+    }));
   }
 
   function decided(): boolean {
