@@ -33,14 +33,7 @@ export function createApp(services: HttpServices | ServicesResolver): Hono<Env> 
 
   app.post(
     '/slack/events',
-    limitBody(MAX_SLACK_BYTES, (c) =>
-      problem(c, {
-        type: 'payload-too-large',
-        title: 'Payload too large',
-        status: 413,
-        detail: `Slack requests are under ${MAX_SLACK_BYTES} bytes.`,
-      }),
-    ),
+    limitBody(MAX_SLACK_BYTES, `Slack requests are under ${MAX_SLACK_BYTES} bytes.`),
     async (c) => {
       const handler = c.var.services.slackEvents;
       if (!handler && c.var.services.slackMode === 'socket') {

@@ -7,8 +7,12 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { problem } from '../problem.js';
 
-export function limitBody(maxSize: number, onError: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
+/** Answers 413 problem+json over `maxSize` bytes; `detail` says what the limit is for the caller. */
+export function limitBody(maxSize: number, detail = `The body is over ${maxSize} bytes.`): MiddlewareHandler {
+  const onError = (c: Context) =>
+    problem(c, { type: 'payload-too-large', title: 'Payload too large', status: 413, detail });
   const streaming = bodyLimit({ maxSize, onError });
   return async (c, next) => {
     const declared = c.req.header('content-length');

@@ -27,60 +27,49 @@ export function apiRoutes(): Hono<Env> {
     ),
   );
 
-  app.post(
-    '/explain',
-    limitBody(64 * 1024, (c) =>
-      problem(c, {
-        type: 'payload-too-large',
-        title: 'Payload too large',
-        status: 413,
-        detail: 'The body is over 64 KiB.',
-      }),
-    ),
-    async (c) => {
-      const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-      if (contentType !== 'application/json') {
-        return problem(c, {
-          type: 'unsupported-media-type',
-          title: 'Unsupported media type',
-          status: 415,
-          detail: 'Send application/json.',
-          field: 'Content-Type',
-        });
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch (error) {
-        return problem(c, {
-          type: 'invalid-json',
-          title: 'Malformed JSON',
-          status: 400,
-          detail: (error as Error).message,
-          pointer: '',
-        });
-      }
-      const parsed = explainBody.safeParse(body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const pointer = issue ? issue.path.map((p) => `/${String(p)}`).join('') : '';
-        return problem(c, {
-          type: 'invalid-payload',
-          title: 'Invalid request',
-          status: 422,
-          detail: issue?.message ?? 'invalid',
-          pointer,
-        });
-      }
-      const { matcher } = c.var.services;
-      const result = matcher.match(parsed.data.text, { statusCode: parsed.data.status_code });
-      const matches = result.matches.slice(0, parsed.data.limit ?? 5).map((m) => {
-        const entry = c.var.services.entries.get(m.id);
-        return { ...m, summary: entry?.summary, layer: entry?.layer, first_checks: entry?.first_checks };
+  app.post('/explain', limitBody(64 * 1024, 'The body is over 64 KiB.'), async (c) => {
+    const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (contentType !== 'application/json') {
+      return problem(c, {
+        type: 'unsupported-media-type',
+        title: 'Unsupported media type',
+        status: 415,
+        detail: 'Send application/json.',
+        field: 'Content-Type',
       });
-      return c.json({ matches, lowConfidence: result.lowConfidence });
-    },
-  );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await c.req.text());
+    } catch (error) {
+      return problem(c, {
+        type: 'invalid-json',
+        title: 'Malformed JSON',
+        status: 400,
+        detail: (error as Error).message,
+        pointer: '',
+      });
+    }
+    const parsed = explainBody.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const pointer = issue ? issue.path.map((p) => `/${String(p)}`).join('') : '';
+      return problem(c, {
+        type: 'invalid-payload',
+        title: 'Invalid request',
+        status: 422,
+        detail: issue?.message ?? 'invalid',
+        pointer,
+      });
+    }
+    const { matcher } = c.var.services;
+    const result = matcher.match(parsed.data.text, { statusCode: parsed.data.status_code });
+    const matches = result.matches.slice(0, parsed.data.limit ?? 5).map((m) => {
+      const entry = c.var.services.entries.get(m.id);
+      return { ...m, summary: entry?.summary, layer: entry?.layer, first_checks: entry?.first_checks };
+    });
+    return c.json({ matches, lowConfidence: result.lowConfidence });
+  });
 
   app.get('/stats', async (c) => {
     const { store, entries } = c.var.services;

@@ -47,14 +47,7 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
     },
     requireWebhookToken(),
     webhookRateLimit(limiter),
-    limitBody(MAX_WEBHOOK_BYTES, (c) =>
-      problem(c, {
-        type: 'payload-too-large',
-        title: 'Payload too large',
-        status: 413,
-        detail: `The body is over ${MAX_WEBHOOK_BYTES} bytes.`,
-      }),
-    ),
+    limitBody(MAX_WEBHOOK_BYTES),
     async (c) => {
       const services = c.var.services;
       const source = c.req.param('source');
