@@ -8,6 +8,7 @@
  * @module
  */
 import { Hono } from 'hono';
+import { snsSubscribeUrl } from '../../core/alerts/sources/index.js';
 import { createRateLimiter, type RateLimiter } from '../../core/security/rate-limit.js';
 import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
 import { limitBody } from '../middleware/body-limit.js';
@@ -96,7 +97,18 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
         });
       }
 
-      if (parsed.alerts.length === 0) return c.json({ status: 'ignored', accepted: 0, duplicates: 0, alerts: [] }, 200);
+      if (parsed.alerts.length === 0) {
+        // SNS sends a SubscriptionConfirmation first and nothing else until it is confirmed. apierr does not
+        // follow the link itself (it does not verify SNS's signature yet): it hands it to the operator.
+        const subscribeUrl = source === 'cloudwatch' ? snsSubscribeUrl(body) : undefined;
+        if (subscribeUrl) {
+          services.logger.warn(
+            { subscribeUrl },
+            'SNS asks to confirm the subscription: open this URL once to start receiving alarms',
+          );
+        }
+        return c.json({ status: 'ignored', accepted: 0, duplicates: 0, alerts: [] }, 200);
+      }
       const summary = await receiveAlerts(services, parsed.alerts);
       if (summary.accepted > 0) services.defer(services.drainOutbox);
       // 202: stored and queued for Slack. 200 for a pure redelivery: success, so the sender stops retrying.
