@@ -21,8 +21,13 @@ export async function handleSlashCommand(services: CoreServices, text: string): 
   if (word === '' || word === 'help' || word === '--help' || word === '?')
     return { response_type: 'ephemeral', ...renderHelp() };
   if (word === 'stats') {
-    const [stats, failed] = await Promise.all([services.store.stats(), services.store.listDeliveries(['failed'], 20)]);
-    return { response_type: 'ephemeral', ...renderStats(stats, services.entries, failed) };
+    const [stats, deliveries] = await Promise.all([
+      services.store.stats(),
+      services.store.listDeliveries(['failed', 'pending'], 200),
+    ]);
+    // Failed deliveries, and pending ones that are being retried (they carry the last error): what needs a look.
+    const troubled = deliveries.filter((d) => d.state === 'failed' || d.lastError !== undefined).slice(0, 20);
+    return { response_type: 'ephemeral', ...renderStats(stats, services.entries, troubled) };
   }
   const { explanation, fixes } = await explainQuery(services, query);
   return { response_type: 'ephemeral', ...renderExplanation(explanation, fixes, query, true) };

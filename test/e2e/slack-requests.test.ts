@@ -231,6 +231,16 @@ describe('recording the fix that worked', () => {
     expect(blockText(next.explanation)).toMatch(/fixed it \d+ of \d+ time/);
   });
 
+  it('lists deliveries Slack refused in /apierr stats, with the reason', async () => {
+    app.slack.failNext('chat.postMessage', { kind: 'error', error: 'not_in_channel' });
+    expect(
+      (await app.webhook('generic', { id: 'refused-stats', title: 'Refused for stats', message: '503' })).status,
+    ).toBe(202);
+    await app.settle();
+    const text = blockText(await (await app.slash('stats')).json());
+    expect(text).toContain('failed post for *Refused for stats*: not_in_channel');
+  });
+
   it('shows the record in /apierr stats', async () => {
     const text = blockText(await (await app.slash('stats')).json());
     expect(text).toContain('429 Too Many Requests');

@@ -173,7 +173,7 @@ export function renderStats(
       ...listSections(
         failed.map(
           (d) =>
-            `• :warning: ${d.state} ${d.kind} for *${escapeMrkdwn(d.alertTitle)}*${d.lastError ? `: ${escapeMrkdwn(d.lastError)}` : ''}`,
+            `• :warning: ${d.state === 'failed' ? 'failed' : 'retrying'} ${d.kind} for *${escapeMrkdwn(d.alertTitle)}*${d.lastError ? `: ${escapeMrkdwn(d.lastError)}` : ''}`,
         ),
         10,
       ),
