@@ -95,6 +95,13 @@ function trimEnd(token: string): string {
   return end === token.length ? token : token.slice(0, end);
 }
 
+interface AliasHit {
+  entry: number;
+  alias: string;
+  /** Letters-only aliases match only in their exact case. */
+  exact: boolean;
+}
+
 interface Scored {
   score: number;
   reasons: MatchReason[];
@@ -106,8 +113,14 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   const lowBelow = options.lowConfidenceBelow ?? 0.5;
 
   const codeOwners = new Map<number, number[]>();
-  const aliasExact = new Map<string, { entry: number; alias: string }>();
-  const aliasFolded = new Map<string, { entry: number; alias: string }>();
+  // Aliases by their lowercase form. Letters-only aliases (INTERNAL, Forbidden) must also match their exact
+  // case in the text, so the everyday words "internal" and "forbidden" do not fire them.
+  const aliasByFolded = new Map<string, AliasHit[]>();
+  const addAlias = (folded: string, hit: AliasHit) => {
+    const list = aliasByFolded.get(folded);
+    if (list) list.push(hit);
+    else aliasByFolded.set(folded, [hit]);
+  };
   const phraseAliases: { entry: number; alias: string; lower: string }[] = [];
   const signals: IndexedSignal[] = [];
 
@@ -121,8 +134,7 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
       if (/\s/.test(alias)) phraseAliases.push({ entry: index, alias, lower: alias.toLowerCase() });
       // Plain words such as INTERNAL or UNKNOWN fire only in the case systems print them, so the
       // everyday words "internal" and "unknown" do not.
-      else if (LETTERS_ONLY.test(alias)) aliasExact.set(alias, { entry: index, alias });
-      else aliasFolded.set(alias.toLowerCase(), { entry: index, alias });
+      else addAlias(alias.toLowerCase(), { entry: index, alias, exact: LETTERS_ONLY.test(alias) });
     }
     for (const source of entry.signals) {
       signals.push({ entryIndex: index, source, regex: new RegExp(source, 'i'), anchor: anchorOf(source) });
@@ -149,6 +161,8 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   );
 
   const scores: (Scored | undefined)[] = new Array(entries.length);
+  /** The text of the query being matched, for exact-case alias checks. */
+  let currentText = '';
   const touched: number[] = [];
   const add = (entry: number, points: number, reason: MatchReason) => {
     let scored = scores[entry];
@@ -171,6 +185,7 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   const match = (rawText: string, hints: MatchHints = {}): MatchResult => {
     const text = rawText.length > MAX_QUERY_CHARS ? rawText.slice(0, MAX_QUERY_CHARS) : rawText;
     const lower = text.toLowerCase();
+    currentText = text;
 
     if (hints.statusCode !== undefined) addCode(hints.statusCode, WEIGHT.hintCode, `status ${hints.statusCode}`);
 
@@ -190,11 +205,17 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     }
 
     const aliasesSeen = new Set<string>();
+    // Tokens are read from the lowercase text (one case conversion per query, not one per token); exact-case
+    // aliases are then checked against the original text at the same offset.
+    const sameOffsets = lower.length === text.length;
+    const scanned = sameOffsets ? lower : text;
     TOKEN.lastIndex = 0;
-    for (let found = TOKEN.exec(text); found; found = TOKEN.exec(text)) {
-      const token = trimEnd(found[0]);
-      if (token.length < 2) continue;
-      const hit = aliasExact.get(token) ?? aliasFolded.get(token.toLowerCase()) ?? aliasForPrefixed(token);
+    for (let found = TOKEN.exec(scanned); found; found = TOKEN.exec(scanned)) {
+      const raw = trimEnd(found[0]);
+      if (raw.length < 2) continue;
+      const token = sameOffsets ? raw : raw.toLowerCase();
+      const at = sameOffsets ? found.index : -1;
+      const hit = aliasAt(token, at) ?? aliasAfterPrefix(token, at);
       if (hit && !aliasesSeen.has(hit.alias)) {
         aliasesSeen.add(hit.alias);
         add(hit.entry, ONE_WORD.test(hit.alias) ? WEIGHT.wordAlias : WEIGHT.alias, {
@@ -276,36 +297,41 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   // Per-entry accumulators for the full-text pass, reused across queries (no allocation per posting).
   const textScore = new Float64Array(entries.length);
   const textCount = new Uint16Array(entries.length);
+  // Which query terms hit each entry, as bits (a query has at most MAX_FULLTEXT_TERMS <= 32 terms).
+  const textTerms = new Uint32Array(entries.length);
   const textTouched: number[] = [];
 
   /** The best few entries for `terms`, scored as MiniSearch's OR query scores them. */
   function rankFullText(terms: readonly string[], keep: number): { id: number; score: number; terms: string[] }[] {
-    for (const term of terms) {
+    terms.forEach((term, bit) => {
       for (const hit of termHits(term)) {
         if (textCount[hit.id] === 0) textTouched.push(hit.id);
         textScore[hit.id] = (textScore[hit.id] as number) + hit.score;
         textCount[hit.id] = (textCount[hit.id] as number) + 1;
+        textTerms[hit.id] = (textTerms[hit.id] as number) | (1 << bit);
       }
-    }
+    });
     // Keep the best `keep` by a small insertion sort: no sort of every entry touched.
-    const best: { id: number; score: number }[] = [];
+    const best: { id: number; score: number; mask: number }[] = [];
     for (const id of textTouched) {
       const score = (textScore[id] as number) * (textCount[id] as number);
+      const mask = textTerms[id] as number;
       textScore[id] = 0;
       textCount[id] = 0;
+      textTerms[id] = 0;
       if (best.length === keep && score <= (best[keep - 1] as { score: number }).score) continue;
       let at = best.length < keep ? best.length : keep - 1;
       while (at > 0 && (best[at - 1] as { score: number }).score < score) {
-        if (at < keep) best[at] = best[at - 1] as { id: number; score: number };
+        if (at < keep) best[at] = best[at - 1] as { id: number; score: number; mask: number };
         at--;
       }
-      best[at] = { id, score };
+      best[at] = { id, score, mask };
     }
     textTouched.length = 0;
-    return best.map(({ id, score }) => ({
+    return best.map(({ id, score, mask }) => ({
       id,
       score,
-      terms: terms.filter((term) => termHits(term).some((hit) => hit.id === id)),
+      terms: terms.filter((_, bit) => (mask & (1 << bit)) !== 0),
     }));
   }
 
@@ -322,12 +348,23 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
     return top >= DECIDED_SCORE && top - second >= DECIDED_MARGIN;
   }
 
-  function aliasForPrefixed(token: string) {
-    // "Error:ECONNREFUSED" and "java.net.UnknownHostException": the code is the last part.
+  /** The alias `token` (lowercase) stands for, checking exact case at offset `at` of the text when needed. */
+  function aliasAt(token: string, at: number): AliasHit | undefined {
+    const candidates = aliasByFolded.get(token);
+    if (!candidates) return undefined;
+    for (const hit of candidates) {
+      if (!hit.exact) return hit;
+      // Without offsets (a text whose lowercase changes length) an exact alias is found by a plain search.
+      if (at >= 0 ? currentText.startsWith(hit.alias, at) : currentText.includes(hit.alias)) return hit;
+    }
+    return undefined;
+  }
+
+  function aliasAfterPrefix(token: string, at: number): AliasHit | undefined {
+    // "error:econnrefused" and "java.net.unknownhostexception": the code is the last part.
     const cut = Math.max(token.lastIndexOf(':'), token.lastIndexOf('.'));
     if (cut <= 0) return undefined;
-    const tail = token.slice(cut + 1);
-    return aliasExact.get(tail) ?? aliasFolded.get(tail.toLowerCase());
+    return aliasAt(token.slice(cut + 1), at >= 0 ? at + cut + 1 : -1);
   }
 
   return { match, entries };
