@@ -69,8 +69,8 @@ const WEIGHT = {
 
 const MAX_QUERY_CHARS = 4000;
 /** Structured evidence this strong, this far ahead of the runner-up, is not overturned by full text. */
-const DECIDED_SCORE = 4;
-const DECIDED_MARGIN = 2.5;
+const DECIDED_SCORE = 3;
+const DECIDED_MARGIN = 2;
 const TERM_CACHE_SIZE = 50_000;
 const MAX_POSTINGS_PER_TERM = 40;
 const MAX_FULLTEXT_TERMS = 32;
