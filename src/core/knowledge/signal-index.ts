@@ -160,6 +160,10 @@ export function leadingLiteral(source: string): string {
 /** One indexed form of a signal: the whole regex, or one alternative of it. */
 interface Variant {
   signal: IndexedSignal;
+  /** Position of the signal in the index, for the per-query "already reported" stamps. */
+  signalSlot: number;
+  /** Position of this variant, for the per-query "already tried" stamps. */
+  slot: number;
   anchor: string;
   /** When the variant starts with its anchor, a sticky regex tried only where the anchor occurs. */
   sticky: RegExp | undefined;
@@ -170,62 +174,77 @@ export class SignalIndex {
   // A flat table over all 26^3 letter trigrams: an array index is far cheaper than a Map lookup per character.
   private readonly byTrigram: (Variant[] | undefined)[] = new Array(LETTERS ** 3);
   private readonly unanchored: IndexedSignal[] = [];
-  private readonly seen = new Set<IndexedSignal>();
+  // Per-query stamps instead of Sets: a slot holds the number of the query that last reported (or tried) it.
+  private readonly reportedIn: Uint32Array;
+  private readonly triedIn: Uint32Array;
+  private query = 0;
 
   constructor(signals: readonly IndexedSignal[]) {
-    for (const signal of signals) {
-      const variants = expandAlternatives(signal.source).map((source) => this.variantOf(signal, source));
+    let variantCount = 0;
+    signals.forEach((signal, signalSlot) => {
+      const variants = expandAlternatives(signal.source).map((source) => this.variantOf(signal, source, signalSlot));
       if (variants.some((variant) => variant === undefined)) {
         // One part has no literal to find it by: the signal is tested whole, on every text.
         this.unanchored.push(signal);
-        continue;
+        return;
       }
       for (const variant of variants as Variant[]) {
+        variant.slot = variantCount++;
         const key = trigramIndex(variant.anchor, 0);
         const bucket = this.byTrigram[key];
         if (bucket) bucket.push(variant);
         else this.byTrigram[key] = [variant];
       }
-    }
+    });
+    this.reportedIn = new Uint32Array(signals.length);
+    this.triedIn = new Uint32Array(variantCount);
   }
 
-  private variantOf(signal: IndexedSignal, source: string): Variant | undefined {
+  private variantOf(signal: IndexedSignal, source: string, signalSlot: number): Variant | undefined {
     const leading = leadingLiteral(source);
     if (leading.length >= MIN_ANCHOR && trigramIndex(leading, 0) >= 0) {
-      return { signal, anchor: leading, sticky: new RegExp(source, 'iy'), regex: new RegExp(source, 'i') };
+      return {
+        signal,
+        signalSlot,
+        slot: 0,
+        anchor: leading,
+        sticky: new RegExp(source, 'iy'),
+        regex: new RegExp(source, 'i'),
+      };
     }
     const anchor = anchorOf(source);
     if (!anchor || trigramIndex(anchor, 0) < 0) return undefined;
-    return { signal, anchor, sticky: undefined, regex: new RegExp(source, 'i') };
+    return { signal, signalSlot, slot: 0, anchor, sticky: undefined, regex: new RegExp(source, 'i') };
   }
 
   /** Signals that match `lowerText` (already lowercased), each reported once. */
   matching(lowerText: string, visit: (signal: IndexedSignal) => void): void {
-    const seen = this.seen;
-    seen.clear();
+    this.query = this.query === 0xffffffff ? 1 : this.query + 1;
+    const query = this.query;
+    const reportedIn = this.reportedIn;
+    const triedIn = this.triedIn;
     for (const signal of this.unanchored) {
       if (signal.regex.test(lowerText)) visit(signal);
     }
-    const tried = new Set<Variant>();
     for (let at = 0; at + MIN_ANCHOR <= lowerText.length; at++) {
       const key = trigramIndex(lowerText, at);
       if (key < 0) continue;
       const bucket = this.byTrigram[key];
       if (!bucket) continue;
       for (const variant of bucket) {
-        if (seen.has(variant.signal) || !lowerText.startsWith(variant.anchor, at)) continue;
+        if (reportedIn[variant.signalSlot] === query || !lowerText.startsWith(variant.anchor, at)) continue;
         let matched: boolean;
         if (variant.sticky) {
           // Every match starts with the anchor, so trying here is enough; the next occurrence gets its own try.
           variant.sticky.lastIndex = at;
           matched = variant.sticky.test(lowerText);
         } else {
-          if (tried.has(variant)) continue;
-          tried.add(variant);
+          if (triedIn[variant.slot] === query) continue;
+          triedIn[variant.slot] = query;
           matched = variant.regex.test(lowerText);
         }
         if (matched) {
-          seen.add(variant.signal);
+          reportedIn[variant.signalSlot] = query;
           visit(variant.signal);
         }
       }
