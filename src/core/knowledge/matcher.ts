@@ -362,7 +362,12 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
 
   function aliasAfterPrefix(token: string, at: number): AliasHit | undefined {
     // "error:econnrefused" and "java.net.unknownhostexception": the code is the last part.
-    const cut = Math.max(token.lastIndexOf(':'), token.lastIndexOf('.'));
+    let cut = token.length - 1;
+    while (cut > 0) {
+      const code = token.charCodeAt(cut);
+      if (code === 58 /* : */ || code === 46 /* . */) break;
+      cut--;
+    }
     if (cut <= 0) return undefined;
     return aliasAt(token.slice(cut + 1), at >= 0 ? at + cut + 1 : -1);
   }
@@ -389,11 +394,17 @@ const STOP_WORDS = new Set(
   ),
 );
 
+/** Full-text terms: runs of 3+ letters, digits or underscores (shorter ones carry no meaning here). */
+const TERM = /[a-z0-9_]{3,}/g;
+const ONLY_DIGITS = /^\d+$/;
+
 function fullTextTerms(lower: string): string[] {
   const terms: string[] = [];
   const seen = new Set<string>();
-  for (const term of lower.split(/[^a-z0-9_]+/)) {
-    if (term.length < 3 || STOP_WORDS.has(term) || seen.has(term) || /^\d+$/.test(term)) continue;
+  TERM.lastIndex = 0;
+  for (let found = TERM.exec(lower); found; found = TERM.exec(lower)) {
+    const term = found[0];
+    if (STOP_WORDS.has(term) || seen.has(term) || ONLY_DIGITS.test(term)) continue;
     seen.add(term);
     terms.push(term);
     if (terms.length >= MAX_FULLTEXT_TERMS) break;
