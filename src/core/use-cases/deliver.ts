@@ -2,8 +2,11 @@
  * Delivering the outbox: each queued step for an alert (post the parent and its explanation, edit it on
  * resolve, add a thread note) is carried out against Slack, resuming from what was already posted.
  *
- * Every Slack message ts is stored as soon as Slack returns it, so a retry after a crash or an error
- * skips what already exists: the parent and the explanation are never posted twice.
+ * Nothing is posted twice. Every Slack message ts is stored as soon as Slack returns it, so a retry skips
+ * what already exists; and every post is recorded as attempted before Slack is called, so when an attempt's
+ * outcome is unknown (the process died, or the answer was lost), the next one first looks for the message
+ * by the key in its metadata (see `postOnce`). During an alert storm, alerts of one pattern join a digest
+ * message instead of getting their own (see `postDigest`).
  * @module
  */
 
