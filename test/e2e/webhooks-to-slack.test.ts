@@ -11,7 +11,8 @@ import {
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // These tests are about single alerts; the storm digest has its own test (alert-storm.test.ts).
+  app = await startTestApp({ start: { storm: { threshold: 1000, windowMs: 60_000 } } });
 });
 afterAll(async () => {
   await app?.close();
@@ -119,6 +120,18 @@ describe('the generic webhook', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(parents()).toHaveLength(1);
     expect(newCalls().filter((c) => c.method === 'chat.postMessage' && c.status === 429)).toHaveLength(1);
+  });
+
+  it('waits out a 429 for the whole channel, so the alerts still arrive in the order they were sent', async () => {
+    app.slack.failNext('chat.postMessage', { kind: 'ratelimited', retryAfterSeconds: 1 });
+    for (const n of [1, 2, 3]) {
+      expect((await app.webhook('generic', genericAlert(`ordered-${n}`, { title: `Ordered alert ${n}` }))).status).toBe(
+        202,
+      );
+    }
+    await app.settle();
+    const titles = parents().map((p) => /Ordered alert \d/.exec(JSON.stringify(p.blocks))?.[0]);
+    expect(titles).toEqual(['Ordered alert 1', 'Ordered alert 2', 'Ordered alert 3']);
   });
 
   it('lists a delivery that Slack refuses for good as failed, with the reason', async () => {

@@ -8,6 +8,7 @@ describe('retrying Slack deliveries', () => {
       state: 'retry',
       at: 31_000,
       reason: 'rate limited by Slack',
+      holdChannel: true,
     });
   });
 
@@ -43,5 +44,13 @@ describe('pacing per channel', () => {
     expect(pacer.waitFor('C1', 500)).toBe(1500);
     expect(pacer.waitFor('C2', 500)).toBe(0);
     expect(pacer.waitFor('C1', 2000)).toBe(0);
+  });
+
+  it('holds a channel until the time Slack gave after a 429, without shortening a longer wait', () => {
+    const pacer = new ChannelPacer(1000);
+    pacer.holdUntil('C1', 30_000);
+    expect(pacer.waitFor('C1', 10_000)).toBe(20_000);
+    pacer.holdUntil('C1', 5_000);
+    expect(pacer.waitFor('C1', 10_000)).toBe(20_000);
   });
 });

@@ -43,7 +43,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export type DeliveryOutcome =
   /** `slackCalls`: how many Slack messages were posted or edited, for pacing. */
   | { state: 'sent'; slackCalls: number }
-  | { state: 'retry'; at: number; reason: string }
+  /** `holdChannel`: Slack rate-limited the channel, so nothing else should be posted there before `at`. */
+  | { state: 'retry'; at: number; reason: string; holdChannel?: boolean }
   | { state: 'failed'; reason: string };
 
 /** Full-jitter exponential backoff: a random delay up to base * 2^attempt, capped. */
@@ -106,7 +107,7 @@ export function outcomeOf(failure: SlackFailure, attempt: number, now: number, p
       return { state: 'failed', reason: failure.reason };
     case 'rate_limited':
       // Slack said exactly when to come back; that is not the receiver failing, so no attempt cap applies.
-      return { state: 'retry', at: now + failure.retryAfterMs, reason: 'rate limited by Slack' };
+      return { state: 'retry', at: now + failure.retryAfterMs, reason: 'rate limited by Slack', holdChannel: true };
     case 'transient':
       if (attempt >= policy.maxAttempts)
         return { state: 'failed', reason: `gave up after ${attempt} attempts: ${failure.reason}` };

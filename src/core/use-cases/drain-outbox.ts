@@ -19,6 +19,11 @@ export class ChannelPacer {
   used(channel: string, now: number, messages = 1): void {
     this.nextAllowed.set(channel, now + this.intervalMs * messages);
   }
+
+  /** Nothing goes to `channel` before `until` (Slack's Retry-After). */
+  holdUntil(channel: string, until: number): void {
+    this.nextAllowed.set(channel, Math.max(this.nextAllowed.get(channel) ?? 0, until));
+  }
 }
 
 export interface DrainResult {
@@ -59,6 +64,8 @@ export async function drainOutbox(
     else if (outcome.state === 'retry') {
       result.retried++;
       blocked.add(delivery.channel);
+      // After a 429 the whole channel waits, so the queue resumes in order with the delivery Slack refused.
+      if (outcome.holdChannel) pacer.holdUntil(delivery.channel, outcome.at);
     } else result.failed++;
   }
   if (!stopping()) await refreshDigests(services, pacer, blocked, result);
@@ -82,8 +89,9 @@ async function refreshDigests(
     pacer.used(digest.channel, services.clock.now());
     if (!outcome.ok) {
       // Left stale: the next pass tries again (after Slack's Retry-After, when it gave one).
-      if (outcome.failure.kind === 'rate_limited')
-        pacer.used(digest.channel, services.clock.now() + outcome.failure.retryAfterMs - 1000);
+      if (outcome.failure.kind === 'rate_limited') {
+        pacer.holdUntil(digest.channel, services.clock.now() + outcome.failure.retryAfterMs);
+      }
       services.logger.warn({ digest: digest.id, failure: outcome.failure }, 'digest edit failed; will retry');
       blocked.add(digest.channel);
     }
