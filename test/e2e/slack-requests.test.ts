@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_CHANNEL, blockText, startTestApp, TEAM_ID, type TestApp } from '../helpers/app-harness.js';
-import { newEventId, signSlackRequest } from '../helpers/slack-signing.js';
+import { buttonPressPayload, newEventId, signSlackRequest } from '../helpers/slack-signing.js';
 
 let app: TestApp;
 
@@ -206,17 +206,15 @@ describe('recording the fix that worked', () => {
     if (!first) throw new Error('no fix buttons');
     const fixId = first.value.split(':')[1];
     const before = (await stats('http-429'))?.fixes.find((f) => f.id === fixId)?.resolved ?? 0;
-    const res = await app.action({
-      type: 'block_actions',
-      user: { id: 'U04ONCALL9Z', team_id: TEAM_ID },
-      team: { id: TEAM_ID },
-      api_app_id: 'A07BOT12345',
-      container: { type: 'message', message_ts: explanation.ts, channel_id: ALERT_CHANNEL, is_ephemeral: false },
-      channel: { id: ALERT_CHANNEL },
-      response_url: app.slack.responseUrl('button-1'),
-      trigger_id: '1.2.4',
-      actions: [{ type: 'button', action_id: first.action_id, block_id: 'fixes', value: first.value, action_ts: '2' }],
-    });
+    const res = await app.action(
+      buttonPressPayload({
+        team: TEAM_ID,
+        channel: ALERT_CHANNEL,
+        messageTs: explanation.ts,
+        button: first,
+        responseUrl: app.slack.responseUrl('button-1'),
+      }),
+    );
     expect(res.status).toBe(200);
     const reply = await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'button-1', 5000);
     expect(String(reply.args.text)).toMatch(/recorded/i);

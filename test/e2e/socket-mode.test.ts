@@ -9,7 +9,7 @@ import { ALERT_CHANNEL, blockText, startTestApp, TEAM_ID, type TestApp } from '.
 import { startFakeSlack } from '../helpers/fake-slack.js';
 import { type FakeSocketMode, type FakeSocketModeOptions, startFakeSocketMode } from '../helpers/fake-socket-mode.js';
 import { readSlackFixture } from '../helpers/slack-fixtures.js';
-import { newEventId } from '../helpers/slack-signing.js';
+import { buttonPressPayload, newEventId } from '../helpers/slack-signing.js';
 
 const APP_TOKEN = 'xapp-1-test';
 const BOT_TOKEN = 'xoxb-test-token';
@@ -189,17 +189,16 @@ describe('Socket Mode', () => {
     const fixId = first.value.split(':')[1] ?? '';
     const before = await resolvedCount(app, 'http-429', fixId);
 
-    const id = socket.send('interactive', {
-      type: 'block_actions',
-      user: { id: 'U04ONCALL9Z', team_id: TEAM_ID },
-      team: { id: TEAM_ID, domain: 'example-corp' },
-      api_app_id: 'A07BOT12345',
-      container: { type: 'message', message_ts: explanation.ts, channel_id: ALERT_CHANNEL, is_ephemeral: false },
-      channel: { id: ALERT_CHANNEL },
-      response_url: app.slack.responseUrl('socket-button'),
-      trigger_id: '1.2.5',
-      actions: [{ type: 'button', action_id: first.action_id, block_id: 'fixes', value: first.value, action_ts: '3' }],
-    });
+    const id = socket.send(
+      'interactive',
+      buttonPressPayload({
+        team: TEAM_ID,
+        channel: ALERT_CHANNEL,
+        messageTs: explanation.ts,
+        button: first,
+        responseUrl: app.slack.responseUrl('socket-button'),
+      }),
+    );
 
     expect((await socket.waitForAck(id)).payload ?? {}).toEqual({});
     const reply = await app.slack.waitFor(

@@ -176,3 +176,32 @@ export function reactionEvent(input: ReactionEventInput): string {
     ...(input.eventId !== undefined && { event_id: input.eventId }),
   });
 }
+
+/** A block_actions payload: someone in the fixture team pressed `button` on the message at (channel, messageTs). */
+export function buttonPressPayload(press: {
+  team: string;
+  channel: string;
+  messageTs: string;
+  button: { action_id: string; value: string };
+  responseUrl: string;
+}): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: 'U04ONCALL9Z', team_id: press.team },
+    team: { id: press.team, domain: 'example-corp' },
+    api_app_id: 'A07BOT12345',
+    container: { type: 'message', message_ts: press.messageTs, channel_id: press.channel, is_ephemeral: false },
+    channel: { id: press.channel },
+    response_url: press.responseUrl,
+    trigger_id: `${Date.now()}.2.4`,
+    actions: [
+      {
+        type: 'button',
+        action_id: press.button.action_id,
+        block_id: 'fixes',
+        value: press.button.value,
+        action_ts: '2',
+      },
+    ],
+  };
+}
