@@ -339,7 +339,44 @@ describe('webhook headers', () => {
         }
         await checkAnswer(await webhook(signedApp, r.name, r.body, headers), 'webhook');
       }),
-      { numRuns: RUNS.headers },
+      {
+        numRuns: RUNS.headers,
+        // Correctly signed requests are rare among random draws: these make sure the accepting branch, a wrong
+        // content type and a missing token are reached in every run, so the checks below do not depend on luck.
+        examples: (
+          [
+            ['generic', 'application/json', `Bearer ${WEBHOOK_TOKEN}`],
+            ['grafana', 'application/json', `Bearer ${WEBHOOK_TOKEN}`],
+            ['generic', 'application/xml', `Bearer ${WEBHOOK_TOKEN}`],
+            ['generic', 'application/json', undefined],
+          ] as const
+        ).map(
+          ([name, contentType, authorization]) =>
+            [
+              {
+                name,
+                body: FIXTURES[name] ?? '',
+                authorization,
+                contentType,
+                timestamp: 'now',
+                signing: 'correct' as const,
+                noise: '',
+                webhookId: 'msg_prop',
+              },
+            ] as [
+              {
+                name: 'generic' | 'grafana';
+                body: string;
+                authorization: string | undefined;
+                contentType: string;
+                timestamp: string;
+                signing: 'correct';
+                noise: string;
+                webhookId: string;
+              },
+            ],
+        ),
+      },
     );
     const reached = statuses();
     expect(reached).toEqual(expect.arrayContaining([401, 415]));
