@@ -116,15 +116,47 @@ export interface EntryStats {
   fixes: FixTally[];
 }
 
+/** What placing an alert in a storm did: posted alone, listed in an open digest, or opening a new digest. */
+export type StormPlacement = { kind: 'alone' } | { kind: 'joined' } | { kind: 'opened'; digest: Digest };
+
+/** A drainer's hold on a channel: when the channel may be posted to next. */
+export interface ChannelClaim {
+  nextPostAt: number;
+}
+
 /**
  * Persistence. Every method is one unit of work: a fixed list of statements, conflict-tolerant on the
- * dedup keys, so that D1 (batch, no interactive transactions) and better-sqlite3 run the same plan.
+ * dedup keys, that better-sqlite3 runs in one transaction and D1 in one batch (see `src/store/`). No
+ * method reads, awaits and then writes: decisions that depend on stored state are made inside the unit.
  */
 export interface AlertStore {
   /** Records alert events and queues their Slack deliveries. Concurrent duplicates produce one row. */
   receiveAlerts(alerts: readonly Alert[], channel: string, now: number): Promise<ReceiptOutcome[]>;
-  /** Deliveries due at `now`, oldest first. */
-  dueDeliveries(now: number, limit: number): Promise<Delivery[]>;
+
+  // The outbox ------------------------------------------------------------------------------------------
+  /** Channels with deliveries due at `now` or digests to edit, that no drainer holds. */
+  dueChannels(now: number, limit: number): Promise<string[]>;
+  /**
+   * Takes the channel for one drainer until `now + leaseMs` (renewable by the same owner). Undefined when
+   * another owner holds it: one drainer per channel, however many processes or isolates run.
+   */
+  claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<ChannelClaim | undefined>;
+  /** Gives the channel up, remembering when it may be posted to next. */
+  releaseChannel(channel: string, owner: string, nextPostAt: number): Promise<void>;
+  /** When the channel's earliest pending delivery is due (undefined when none is pending). */
+  nextDueAt(channel: string): Promise<number | undefined>;
+  /** Deliveries due at `now`, oldest first; only `channel`'s when given. */
+  dueDeliveries(now: number, limit: number, channel?: string): Promise<Delivery[]>;
+  /** Records a delivery's outcome and, in the same unit, when its channel may be posted to next. */
+  markDelivery(
+    id: number,
+    update: { state: DeliveryState; attempts: number; nextAttemptAt: number; lastError?: string | undefined },
+    pace?: { channel: string; nextPostAt: number },
+  ): Promise<void>;
+  /** Nothing is posted to `channel` before `nextPostAt` (pacing, Slack's Retry-After). */
+  pace(channel: string, nextPostAt: number): Promise<void>;
+  listDeliveries(states: readonly DeliveryState[], limit: number): Promise<(Delivery & { alertTitle: string })[]>;
+
   getAlert(id: number): Promise<StoredAlert | undefined>;
   /** Finds the alert whose parent or explanation message is (channel, ts). */
   findAlertByMessage(channel: string, ts: string): Promise<StoredAlert | undefined>;
@@ -141,11 +173,6 @@ export interface AlertStore {
     alertId: number,
     post: { ts: string; entryId: string | undefined; confidence: number | undefined; fixOrder: string[] },
   ): Promise<void>;
-  markDelivery(
-    id: number,
-    update: { state: DeliveryState; attempts: number; nextAttemptAt: number; lastError?: string | undefined },
-  ): Promise<void>;
-  listDeliveries(states: readonly DeliveryState[], limit: number): Promise<(Delivery & { alertTitle: string })[]>;
   /** Returns false when the event id was seen before (a Slack retry). */
   claimEvent(eventId: string, now: number): Promise<boolean>;
   recordFix(record: FixRecord): Promise<void>;
@@ -155,25 +182,47 @@ export interface AlertStore {
   stats(): Promise<EntryStats[]>;
 
   // Alert storms -------------------------------------------------------------------------------------
-  /** Alerts of `entryKey` posted on their own in `channel` since `since` (ms). */
-  countRecentPosts(channel: string, entryKey: string, since: number): Promise<number>;
-  /** The digest for `entryKey` in `channel` that an alert joined since `since`, if any. */
-  findOpenDigest(channel: string, entryKey: string, since: number): Promise<Digest | undefined>;
-  /** Opens a digest with `alertId` as its representative (and first member). */
-  openDigest(digest: { channel: string; entryKey: string; alertId: number; now: number }): Promise<Digest>;
-  /** Lists the alert in the digest and marks the digest for an edit. */
-  joinDigest(digestId: number, alertId: number, now: number): Promise<void>;
+  /**
+   * In one unit: lists the alert in the open digest of its pattern in `channel` (one joined within the
+   * window), or opens a digest with it as representative when `threshold` alerts of the pattern were
+   * posted alone within the window, or leaves it alone.
+   */
+  placeInStorm(input: {
+    alertId: number;
+    channel: string;
+    entryKey: string;
+    now: number;
+    windowMs: number;
+    threshold: number;
+  }): Promise<StormPlacement>;
   /** Marks the digest for an edit (one of its alerts changed). */
   touchDigest(digestId: number): Promise<void>;
-  saveDigestParent(digestId: number, update: { ts?: string; postingAt?: number }): Promise<void>;
-  /** Digests whose message is behind their alerts. */
-  staleDigests(limit: number): Promise<Digest[]>;
+  /** Records that the digest's message is about to be posted (see markPosting). */
+  saveDigestPosting(digestId: number, at: number): Promise<void>;
+  /** Saves the digest's message as posted, and as its representative alert's parent, in one unit. */
+  saveDigestParent(post: {
+    digestId: number;
+    ts: string;
+    version: number;
+    representativeAlertId: number;
+    channel: string;
+    teamId: string | undefined;
+  }): Promise<void>;
+  /** Digests whose message is behind their alerts; only `channel`'s when given. */
+  staleDigests(limit: number, channel?: string): Promise<Digest[]>;
   markDigestRefreshed(digestId: number, version: number): Promise<void>;
   getDigest(id: number): Promise<Digest | undefined>;
-  /** The digest's alerts, oldest first, at most `limit`, and how many there are in all. */
-  digestMembers(digestId: number, limit: number): Promise<{ members: DigestMember[]; total: number }>;
-  /** Drops stored payloads of alerts first seen before `before`; keeps fix outcomes. Returns rows pruned. */
+  /** The digest's alerts, oldest first, at most `limit`, and how many there are in all and firing. */
+  digestMembers(digestId: number, limit: number): Promise<{ members: DigestMember[]; total: number; firing: number }>;
+
+  /**
+   * Retention: alerts last seen before `before` are deleted with their deliveries, except those that fix
+   * outcomes or digests point at, which keep only their title. Returns alerts deleted or emptied.
+   */
   prune(before: number): Promise<number>;
+
+  /** Counts a request in a fixed rate-limit window shared by every process; returns the count so far. */
+  countRequest(key: string, windowStart: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

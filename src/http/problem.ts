@@ -4,54 +4,9 @@
  * @module
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type Problem, problemBody } from '../core/problem.js';
 
-export type ProblemType =
-  | 'invalid-json'
-  | 'invalid-payload'
-  | 'unsupported-media-type'
-  | 'payload-too-large'
-  | 'unauthorized'
-  | 'forbidden-origin'
-  | 'not-found'
-  | 'method-not-allowed'
-  | 'rate-limited'
-  | 'slack-offline'
-  | 'not-ready'
-  | 'internal';
-
-export interface Problem {
-  type: ProblemType;
-  title: string;
-  status: ContentfulStatusCode;
-  detail?: string | undefined;
-  /** JSON pointer (RFC 6901) of the offending field in the request body. */
-  pointer?: string | undefined;
-  /** The header or parameter at fault, when it is not in the body. */
-  field?: string | undefined;
-}
-
-export const PROBLEM_BASE = 'https://apierr.dev/problems/';
-
-export function problemBody(problem: Problem, instance?: string) {
-  const { type, pointer, field, ...rest } = problem;
-  return {
-    type: `${PROBLEM_BASE}${type}`,
-    ...rest,
-    ...(instance ? { instance } : {}),
-    ...(pointer !== undefined || field !== undefined
-      ? {
-          errors: [
-            {
-              ...(pointer !== undefined ? { pointer } : {}),
-              ...(field !== undefined ? { field } : {}),
-              detail: problem.detail ?? problem.title,
-            },
-          ],
-        }
-      : {}),
-  };
-}
+export { PROBLEM_BASE, type Problem, type ProblemType, problemBody } from '../core/problem.js';
 
 export function problem(c: Context, p: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(problemBody(p, new URL(c.req.url).pathname)), {

@@ -253,5 +253,161 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
         expect((await store.fixTallies('http-429')).fixes).toEqual([{ fixId: 'backoff', resolved: 1 }]);
       }),
     );
+
+    it(
+      'owes every status change its own step: firing, resolved, firing, resolved gives four, in order',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        await store.receiveAlerts([alert('a', { status: 'resolved' })], 'C1', T0 + 1);
+        await store.receiveAlerts([alert('a')], 'C1', T0 + 2);
+        await store.receiveAlerts([alert('a', { status: 'resolved' })], 'C1', T0 + 3);
+        await store.receiveAlerts([alert('a', { status: 'resolved' })], 'C1', T0 + 4); // a redelivery: nothing
+        const kinds = (await store.dueDeliveries(T0 + 10, 10)).map((d) => d.kind);
+        expect(kinds).toEqual(['post', 'resolve', 'reopen', 'resolve']);
+        expect((await store.getAlert(1))?.status).toBe('resolved');
+      }),
+    );
+
+    it(
+      'gives a channel to one drainer at a time, and to another once the lease runs out',
+      withStore(async (store) => {
+        expect(await store.claimChannel('C1', 'a', T0, 60_000)).toEqual({ nextPostAt: 0 });
+        expect(await store.claimChannel('C1', 'b', T0 + 1000, 60_000)).toBeUndefined();
+        expect(await store.claimChannel('C2', 'b', T0 + 1000, 60_000)).toEqual({ nextPostAt: 0 });
+        // The holder may renew its own lease.
+        expect(await store.claimChannel('C1', 'a', T0 + 2000, 60_000)).toBeDefined();
+        // A drainer that died: its lease expires and another takes over.
+        expect(await store.claimChannel('C1', 'b', T0 + 62_001, 60_000)).toBeDefined();
+        await store.releaseChannel('C1', 'b', T0 + 70_000);
+        // Released with its pace: the next drainer learns when it may post.
+        expect(await store.claimChannel('C1', 'a', T0 + 63_000, 60_000)).toEqual({ nextPostAt: T0 + 70_000 });
+      }),
+    );
+
+    it(
+      'keeps the pace of a channel across drainers, never shortening a longer hold',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        const [due] = await store.dueDeliveries(T0, 10, 'C1');
+        await store.markDelivery(
+          due?.id as number,
+          { state: 'pending', attempts: 1, nextAttemptAt: T0 + 30_000, lastError: 'rate limited' },
+          { channel: 'C1', nextPostAt: T0 + 30_000 },
+        );
+        await store.pace('C1', T0 + 1000);
+        expect(await store.claimChannel('C1', 'x', T0 + 1, 60_000)).toEqual({ nextPostAt: T0 + 30_000 });
+        expect(await store.nextDueAt('C1')).toBe(T0 + 30_000);
+      }),
+    );
+
+    it(
+      'lists channels with due work that no drainer holds',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        await store.receiveAlerts([alert('b')], 'C2', T0);
+        await store.receiveAlerts([alert('c')], 'C3', T0 + 5000);
+        expect(await store.dueChannels(T0, 10)).toEqual(['C1', 'C2']);
+        await store.claimChannel('C1', 'a', T0, 60_000);
+        expect(await store.dueChannels(T0, 10)).toEqual(['C2']);
+        expect((await store.dueDeliveries(T0 + 5000, 10, 'C3')).map((d) => d.channel)).toEqual(['C3']);
+      }),
+    );
+
+    it(
+      'opens a storm digest after the threshold, lists the next alerts in it, and counts every member',
+      withStore(async (store) => {
+        const keys = ['a', 'b', 'c', 'd', 'e'];
+        await store.receiveAlerts(keys.map((k) => alert(k)), 'C1', T0);
+        const storm = { channel: 'C1', entryKey: 'http-429', windowMs: 120_000, threshold: 2 };
+        // Two posted alone (their explanations name the pattern)...
+        for (const id of [1, 2]) {
+          expect(await store.placeInStorm({ ...storm, alertId: id, now: T0 })).toEqual({ kind: 'alone' });
+          await store.markPosting({ alertId: id, role: 'parent' }, T0);
+          await store.saveParent(id, { channel: 'C1', ts: `1.${id}`, teamId: 'T1' });
+          await store.saveExplanation(id, { ts: `2.${id}`, entryId: 'http-429', confidence: 1, fixOrder: [] });
+        }
+        // ...then the third opens a digest, and the rest join it.
+        const opened = await store.placeInStorm({ ...storm, alertId: 3, now: T0 + 1 });
+        expect(opened).toMatchObject({ kind: 'opened', digest: { representativeAlertId: 3, channel: 'C1' } });
+        expect(await store.placeInStorm({ ...storm, alertId: 4, now: T0 + 2 })).toEqual({ kind: 'joined' });
+        expect(await store.placeInStorm({ ...storm, alertId: 5, now: T0 + 3 })).toEqual({ kind: 'joined' });
+        await store.receiveAlerts([alert('e', { status: 'resolved' })], 'C1', T0 + 4);
+        const digestId = opened.kind === 'opened' ? opened.digest.id : 0;
+        expect(await store.digestMembers(digestId, 2)).toMatchObject({ total: 3, firing: 2 });
+        expect((await store.digestMembers(digestId, 2)).members).toHaveLength(2);
+        // Another pattern in the same channel is not part of it.
+        await store.receiveAlerts([alert('f')], 'C1', T0 + 5);
+        expect(await store.placeInStorm({ ...storm, entryKey: 'http-502', alertId: 6, now: T0 + 5 })).toEqual({
+          kind: 'alone',
+        });
+      }),
+    );
+
+    it(
+      'saves a digest message as its representative alert parent in one step',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a'), alert('b')], 'C1', T0);
+        await store.markPosting({ alertId: 1, role: 'parent' }, T0);
+        await store.saveParent(1, { channel: 'C1', ts: '1.1', teamId: 'T1' });
+        await store.saveExplanation(1, { ts: '1.2', entryId: 'http-429', confidence: 1, fixOrder: [] });
+        const placed = await store.placeInStorm({
+          alertId: 2,
+          channel: 'C1',
+          entryKey: 'http-429',
+          now: T0,
+          windowMs: 60_000,
+          threshold: 1,
+        });
+        if (placed.kind !== 'opened') throw new Error(`expected a digest, got ${placed.kind}`);
+        await store.touchDigest(placed.digest.id);
+        await store.saveDigestParent({
+          digestId: placed.digest.id,
+          ts: '9.9',
+          version: placed.digest.version,
+          representativeAlertId: 2,
+          channel: 'C1',
+          teamId: 'T1',
+        });
+        expect((await store.findAlertByMessage('C1', '9.9'))?.id).toBe(2);
+        // Touched after the post: still owes an edit.
+        expect((await store.staleDigests(10, 'C1')).map((d) => d.id)).toEqual([placed.digest.id]);
+        expect(await store.dueChannels(T0, 10)).toContain('C1');
+      }),
+    );
+
+    it(
+      'deletes alerts past retention with their deliveries, keeping those that fixes point at',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('old'), alert('fixed')], 'C1', T0);
+        await store.receiveAlerts([alert('recent')], 'C1', T0 + 100 * 24 * HOUR);
+        await store.recordFix({
+          alertId: 2,
+          entryId: 'http-429',
+          fixId: 'backoff',
+          service: 'checkout',
+          userId: 'U1',
+          teamId: 'T1',
+          at: T0,
+        });
+        await store.claimEvent('Ev-old', T0);
+        expect(await store.prune(T0 + 10 * 24 * HOUR)).toBe(2);
+        expect(await store.getAlert(1)).toBeUndefined();
+        expect(await store.getAlert(2)).toMatchObject({ title: 'Alert fixed', labels: {}, description: '' });
+        expect(await store.getAlert(3)).toBeDefined();
+        expect((await store.dueDeliveries(T0 + 100 * 24 * HOUR, 10)).map((d) => d.alertId)).toEqual([2, 3]);
+        expect(await store.claimEvent('Ev-old', T0 + 10 * 24 * HOUR + 1)).toBe(true);
+        expect((await store.fixTallies('http-429')).fixes).toEqual([{ fixId: 'backoff', resolved: 1 }]);
+      }),
+    );
+
+    it(
+      'counts requests per key in a fixed window shared by every caller',
+      withStore(async (store) => {
+        expect(await store.countRequest('k', 0)).toBe(1);
+        expect(await store.countRequest('k', 0)).toBe(2);
+        expect(await store.countRequest('other', 0)).toBe(1);
+        expect(await store.countRequest('k', 60_000)).toBe(1);
+      }),
+    );
   });
 }

@@ -41,6 +41,11 @@ export const alerts = sqliteTable(
     explanationPostingAt: integer('explanation_posting_at'),
     /** Set when the alert arrived during a storm and is listed in a digest instead of posted alone. */
     digestId: integer('digest_id'),
+    /**
+     * Status changes so far (firing -> resolved -> firing ...). Each change owes Slack its own delivery, so
+     * the outbox keys deliveries by (alert, kind, transition): a second resolve is a new step, not a no-op.
+     */
+    transitions: integer('transitions').notNull().default(0),
   },
   (t) => [
     uniqueIndex('alerts_dedup_key').on(t.dedupKey),
@@ -80,6 +85,7 @@ export const digests = sqliteTable(
   (t) => [
     index('digests_open').on(t.channel, t.entryKey, t.lastJoinedAt),
     index('digests_dirty').on(t.refreshedVersion, t.version),
+    index('digests_representative').on(t.representativeAlertId),
   ],
 );
 
@@ -101,12 +107,40 @@ export const deliveries = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     postingAt: integer('posting_at'),
+    /** The alert's `transitions` when this step was queued: firing -> resolved -> firing -> resolved owes two resolves. */
+    transition: integer('transition').notNull().default(0),
   },
   (t) => [
-    uniqueIndex('deliveries_alert_kind').on(t.alertId, t.kind),
+    uniqueIndex('deliveries_alert_kind_transition').on(t.alertId, t.kind, t.transition),
     index('deliveries_due').on(t.state, t.nextAttemptAt),
+    // Each channel has one drainer, which reads only its own channel's due steps.
+    index('deliveries_channel_due')
+      .on(t.channel, t.nextAttemptAt, t.id)
+      .where(sql`${t.state} = 'pending'`),
   ],
 );
+
+/**
+ * One row per Slack channel apierr posts to: when it may be posted to next (Slack allows about one message
+ * a second per channel, and Retry-After holds it longer) and which drainer holds it. Kept in the store, not
+ * in memory, so that several Node replicas or Worker isolates share one pace and one drainer per channel.
+ */
+export const channels = sqliteTable('channels', {
+  channel: text('channel').primaryKey(),
+  nextPostAt: integer('next_post_at').notNull().default(0),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: integer('lease_until').notNull().default(0),
+});
+
+/**
+ * Webhook rate-limit windows, for runtimes where no one process sees every request (Workers isolates):
+ * a fixed window per sender, counted by an upsert.
+ */
+export const rateWindows = sqliteTable('rate_windows', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});
 
 /** Which fix resolved which alert, by whom. One row per (alert, fix, user); removal deletes it. */
 export const fixOutcomes = sqliteTable(
@@ -135,7 +169,12 @@ export const fixOutcomes = sqliteTable(
 );
 
 /** Slack Events API ids already handled: Slack retries carry the same event_id. */
-export const slackEvents = sqliteTable('slack_events', {
-  eventId: text('event_id').primaryKey(),
-  receivedAt: integer('received_at').notNull(),
-});
+export const slackEvents = sqliteTable(
+  'slack_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  // Retention deletes old ids by age.
+  (t) => [index('slack_events_received').on(t.receivedAt)],
+);

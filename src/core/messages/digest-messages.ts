@@ -26,10 +26,11 @@ export function renderDigestParent(
   entry: Entry | undefined,
   best: Match | undefined,
   members: readonly DigestMember[],
-  total: number,
+  counts: { total: number; firing: number },
 ): SlackPayload {
-  const firing = members.filter((m) => m.status === 'firing').length;
-  const resolved = members.length - firing;
+  // Counted over every alert of the digest, not only the listed ones.
+  const { total, firing } = counts;
+  const resolved = total - firing;
   const pattern = entry ? `${entry.title}${best ? ` (${percent(best.confidence)} match)` : ''}` : 'no known pattern';
   const lines = members.map((m) => {
     const where = [m.service, m.severity].filter(Boolean).join(', ');

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_RETRY, outcomeOf } from './deliver.js';
-import { ChannelPacer } from './drain-outbox.js';
 
 describe('retrying Slack deliveries', () => {
   it('waits exactly as long as Slack asked after a 429, without counting it against the attempt limit', () => {
@@ -33,24 +32,5 @@ describe('retrying Slack deliveries', () => {
       state: 'failed',
       reason: 'channel_not_found',
     });
-  });
-});
-
-describe('pacing per channel', () => {
-  it('allows one message per interval in a channel, and other channels meanwhile', () => {
-    const pacer = new ChannelPacer(1000);
-    expect(pacer.waitFor('C1', 0)).toBe(0);
-    pacer.used('C1', 0, 2);
-    expect(pacer.waitFor('C1', 500)).toBe(1500);
-    expect(pacer.waitFor('C2', 500)).toBe(0);
-    expect(pacer.waitFor('C1', 2000)).toBe(0);
-  });
-
-  it('holds a channel until the time Slack gave after a 429, without shortening a longer wait', () => {
-    const pacer = new ChannelPacer(1000);
-    pacer.holdUntil('C1', 30_000);
-    expect(pacer.waitFor('C1', 10_000)).toBe(20_000);
-    pacer.holdUntil('C1', 5_000);
-    expect(pacer.waitFor('C1', 10_000)).toBe(20_000);
   });
 });

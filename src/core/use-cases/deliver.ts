@@ -141,15 +141,17 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
   }
 
   if (!alert.parentTs) {
-    const since = now - storm.windowMs;
-    const open = await services.store.findOpenDigest(channel, entryKey, since);
-    if (open) {
-      await services.store.joinDigest(open.id, alert.id, now);
-      return;
-    }
-    if ((await services.store.countRecentPosts(channel, entryKey, since)) >= storm.threshold) {
-      const digest = await services.store.openDigest({ channel, entryKey, alertId: alert.id, now });
-      await postDigest(services, digest, alert, entry, best, result.matches);
+    const placement = await services.store.placeInStorm({
+      alertId: alert.id,
+      channel,
+      entryKey,
+      now,
+      windowMs: storm.windowMs,
+      threshold: storm.threshold,
+    });
+    if (placement.kind === 'joined') return;
+    if (placement.kind === 'opened') {
+      await postDigest(services, placement.digest, alert, entry, best, result.matches);
       return;
     }
   }
@@ -157,6 +159,7 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
   let parentTs = alert.parentTs;
   let parentChannel = alert.channel ?? channel;
   if (!parentTs) {
+    const teamId = await workspaceOf(services);
     const posted = await postOnce(services, {
       message: { channel, key: `${alert.dedupKey}#parent`, ...renderAlertParent(alert, best, now) },
       attemptedAt: alert.parentPostingAt,
@@ -164,11 +167,7 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
     });
     parentTs = posted.ts;
     parentChannel = posted.channel;
-    await services.store.saveParent(alert.id, {
-      channel: posted.channel,
-      ts: posted.ts,
-      teamId: await services.slack.teamId(),
-    });
+    await services.store.saveParent(alert.id, { channel: posted.channel, ts: posted.ts, teamId });
   }
   if (!alert.explanationTs)
     await postExplanation(services, alert, parentChannel, parentTs, entry, best, result.matches);
@@ -209,23 +208,25 @@ async function postDigest(
 ): Promise<void> {
   let parentTs = digest.parentTs;
   if (!parentTs) {
-    const { members, total } = await services.store.digestMembers(digest.id, DIGEST_LISTED);
+    const teamId = await workspaceOf(services);
+    const { members, ...counts } = await services.store.digestMembers(digest.id, DIGEST_LISTED);
     const posted = await postOnce(services, {
       message: {
         channel: digest.channel,
         key: `digest:${digest.id}#parent`,
-        ...renderDigestParent(entry, best, members, total),
+        ...renderDigestParent(entry, best, members, counts),
       },
       attemptedAt: digest.parentPostingAt,
-      mark: (at) => services.store.saveDigestParent(digest.id, { postingAt: at }),
+      mark: (at) => services.store.saveDigestPosting(digest.id, at),
     });
     parentTs = posted.ts;
-    await services.store.saveDigestParent(digest.id, { ts: posted.ts });
-    await services.store.markDigestRefreshed(digest.id, digest.version);
-    await services.store.saveParent(representative.id, {
-      channel: digest.channel,
+    await services.store.saveDigestParent({
+      digestId: digest.id,
       ts: posted.ts,
-      teamId: await services.slack.teamId(),
+      version: digest.version,
+      representativeAlertId: representative.id,
+      channel: digest.channel,
+      teamId,
     });
   }
   if (!representative.explanationTs) {
@@ -238,7 +239,7 @@ export const DIGEST_LISTED = 1000;
 
 /** Edits a digest whose alerts changed since its message was last written. */
 export async function refreshDigest(services: CoreServices, digest: Digest): Promise<SlackResult<void>> {
-  const { members, total } = await services.store.digestMembers(digest.id, DIGEST_LISTED);
+  const { members, ...counts } = await services.store.digestMembers(digest.id, DIGEST_LISTED);
   const representative = await services.store.getAlert(digest.representativeAlertId);
   const entry = representative?.entryId ? services.entries.get(representative.entryId) : undefined;
   const confidence = representative?.confidence;
@@ -247,7 +248,7 @@ export async function refreshDigest(services: CoreServices, digest: Digest): Pro
   const result = await services.slack.updateMessage({
     channel: digest.channel,
     ts: digest.parentTs as string,
-    ...renderDigestParent(entry, best, members, total),
+    ...renderDigestParent(entry, best, members, counts),
   });
   if (result.ok) await services.store.markDigestRefreshed(digest.id, digest.version);
   return result;
@@ -312,6 +313,17 @@ async function postOnce(
     await post.mark(services.clock.now());
   }
   return unwrap(await services.slack.postMessage(message));
+}
+
+/**
+ * The workspace the bot posts in, needed before a parent is posted: reactions on the message are recorded
+ * only for that team, so a parent saved without it could never record a fix. auth.test failing is a
+ * reason to retry, not to store nothing.
+ */
+async function workspaceOf(services: CoreServices): Promise<string> {
+  const teamId = await services.slack.teamId();
+  if (!teamId) throw new StepFailed({ kind: 'transient', reason: 'the workspace is unknown (auth.test failed)' });
+  return teamId;
 }
 
 /** Counts the messages a delivery posts or edits, so the pacer charges the channel for what was sent. */
