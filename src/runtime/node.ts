@@ -12,15 +12,17 @@ import { type Config, parseConfig } from '../core/config.js';
 import { ApierrError } from '../core/errors.js';
 import { parseBundle } from '../core/knowledge/bundle.js';
 import { createMatcher } from '../core/knowledge/matcher.js';
-import type { Clock, Logger, SlackPort } from '../core/ports.js';
+import type { Clock, Defer, Logger, SlackPort } from '../core/ports.js';
 import { logFrontDoor } from '../core/security/webhook-auth.js';
 import { DEFAULT_RETRY } from '../core/use-cases/deliver.js';
 import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
 import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
 import { createApp } from '../http/app.js';
 import type { HttpServices } from '../http/services.js';
-import { createBoltSlack } from '../slack/bolt/app.js';
+import { createBoltSocketMode } from '../slack/bolt/app.js';
+import { createSlackEndpoint } from '../slack/http-endpoint.js';
 import { createOfflineSlack } from '../slack/offline.js';
+import { createSlackRouter, fetchRespond } from '../slack/router.js';
 import { createWebApiSlack } from '../slack/web-api.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createOutboxLoop } from './outbox-loop.js';
@@ -101,18 +103,29 @@ export async function startServer(
     pacingMs: options.pacingMs ?? config.postIntervalMs,
     policy: options.retryBaseMs === undefined ? undefined : { ...DEFAULT_RETRY, baseDelayMs: options.retryBaseMs },
   });
-  const bolt = config.slack ? createBoltSlack(config.slack, core) : undefined;
+  const defer: Defer = (task) => {
+    void task().catch((error: unknown) => logger.error({ err: error }, 'deferred task failed'));
+  };
+  const respond = fetchRespond(logger);
+  const router = createSlackRouter(core, respond);
+  const slackConfig = config.slack;
+  // HTTP mode is the same transport-free endpoint the Worker serves; Bolt holds Socket Mode's WebSocket.
+  const bolt = slackConfig?.appToken
+    ? createBoltSocketMode({ ...slackConfig, appToken: slackConfig.appToken }, { router, defer, logger })
+    : undefined;
+  const slackEvents =
+    slackConfig && !slackConfig.appToken
+      ? createSlackEndpoint({ signingSecret: slackConfig.signingSecret, clock, logger, router, defer, respond })
+      : undefined;
 
   const services: HttpServices = {
     ...core,
-    defer: (task) => {
-      void task().catch((error: unknown) => logger.error({ err: error }, 'deferred task failed'));
-    },
+    defer,
     drainOutbox: () => outbox.kick(),
     sources: SOURCES,
     frontDoor: config.frontDoor,
     apiToken: config.apiToken,
-    slackEvents: bolt?.handle,
+    slackEvents,
     slackMode: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'offline',
   };
 

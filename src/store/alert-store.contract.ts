@@ -317,7 +317,11 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
       'opens a storm digest after the threshold, lists the next alerts in it, and counts every member',
       withStore(async (store) => {
         const keys = ['a', 'b', 'c', 'd', 'e'];
-        await store.receiveAlerts(keys.map((k) => alert(k)), 'C1', T0);
+        await store.receiveAlerts(
+          keys.map((k) => alert(k)),
+          'C1',
+          T0,
+        );
         const storm = { channel: 'C1', entryKey: 'http-429', windowMs: 120_000, threshold: 2 };
         // Two posted alone (their explanations name the pattern)...
         for (const id of [1, 2]) {

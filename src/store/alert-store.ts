@@ -162,10 +162,7 @@ export class SqlAlertStore implements AlertStore {
 
   async nextDueAt(channel: string): Promise<number | undefined> {
     const row = await this.first(
-      stmt(
-        `SELECT min(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND state = 'pending'`,
-        channel,
-      ),
+      stmt(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND state = 'pending'`, channel),
     );
     return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
   }
@@ -548,7 +545,10 @@ export class SqlAlertStore implements AlertStore {
         `UPDATE alerts SET labels = '{}', description = '' WHERE last_seen_at <= ? AND (labels <> '{}' OR description <> '')`,
         before,
       ),
-      stmt(`DELETE FROM digests WHERE last_joined_at <= ? AND id NOT IN (SELECT digest_id FROM alerts WHERE digest_id IS NOT NULL)`, before),
+      stmt(
+        `DELETE FROM digests WHERE last_joined_at <= ? AND id NOT IN (SELECT digest_id FROM alerts WHERE digest_id IS NOT NULL)`,
+        before,
+      ),
       // Slack retries an event for about an hour; ids older than the retention are of no use.
       stmt('DELETE FROM slack_events WHERE received_at <= ?', before),
     ]);

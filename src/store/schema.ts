@@ -114,9 +114,7 @@ export const deliveries = sqliteTable(
     uniqueIndex('deliveries_alert_kind_transition').on(t.alertId, t.kind, t.transition),
     index('deliveries_due').on(t.state, t.nextAttemptAt),
     // Each channel has one drainer, which reads only its own channel's due steps.
-    index('deliveries_channel_due')
-      .on(t.channel, t.nextAttemptAt, t.id)
-      .where(sql`${t.state} = 'pending'`),
+    index('deliveries_channel_due').on(t.channel, t.nextAttemptAt, t.id).where(sql`${t.state} = 'pending'`),
   ],
 );
 

@@ -101,7 +101,8 @@ async function refreshDigests(
     next = services.clock.now() + pacingMs;
     if (!outcome.ok) {
       // Left stale: the next pass tries again (after Slack's Retry-After, when it gave one).
-      if (outcome.failure.kind === 'rate_limited') next = Math.max(next, services.clock.now() + outcome.failure.retryAfterMs);
+      if (outcome.failure.kind === 'rate_limited')
+        next = Math.max(next, services.clock.now() + outcome.failure.retryAfterMs);
       services.logger.warn({ digest: digest.id, failure: outcome.failure }, 'digest edit failed; will retry');
       break;
     }

@@ -1,0 +1,116 @@
+/**
+ * Which handler a Slack request goes to, free of any transport: the HTTP endpoint (both runtimes) and Bolt's
+ * Socket Mode (Node) hand it the parsed payload, send back `ack` at once, and run `later` after the answer
+ * (`ctx.waitUntil` on Workers, a background promise on Node). Slack wants the answer within 3 seconds.
+ * @module
+ */
+import { FIXED_IT_ACTION } from '../core/messages/alert-messages.js';
+import { SHARE_ACTION } from '../core/messages/command-messages.js';
+import type { CoreServices } from '../core/use-cases/services.js';
+import { handleFixButton, handleReaction, handleShare, handleSlashCommand, type ReactionEnvelope } from './handlers.js';
+
+/** Posts a message to an interaction's `response_url` (ephemeral replies, replacing or deleting the original). */
+export type Respond = (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
+
+export interface Routed {
+  /** The body of the immediate answer: undefined for an empty 200. */
+  ack: Record<string, unknown> | undefined;
+  /** Work to finish after the answer. Never throws (it logs its own failures). */
+  later?: () => Promise<void>;
+}
+
+/** No handler wants this payload: the transport answers 404 (as Bolt does). */
+export const UNHANDLED: unique symbol = Symbol('unhandled');
+
+export interface SlackRouter {
+  route(payload: Record<string, unknown>): Promise<Routed | typeof UNHANDLED>;
+}
+
+export function createSlackRouter(services: CoreServices, respond: Respond): SlackRouter {
+  const safely = (what: string, work: () => Promise<void>) => async () => {
+    try {
+      await work();
+    } catch (error) {
+      services.logger.error({ err: error, what }, 'a Slack handler failed');
+    }
+  };
+
+  return {
+    async route(payload) {
+      if (typeof payload.command === 'string') {
+        if (!/^\/apierr/.test(payload.command)) return UNHANDLED;
+        const answer = await handleSlashCommand(services, stringField(payload.text));
+        return { ack: { ...answer } };
+      }
+
+      if (payload.type === 'event_callback') {
+        const event = payload.event as ReactionEnvelope['event'] | undefined;
+        if (event?.type !== 'reaction_added' && event?.type !== 'reaction_removed') return UNHANDLED;
+        // The bot's own user id comes with every event (authorizations), so its reactions never count.
+        const authorizations = payload.authorizations as { user_id?: string }[] | undefined;
+        const botUserId = authorizations?.[0]?.user_id;
+        // Recorded before the answer (a few milliseconds of store work), so that a stats query sent right
+        // after the reaction sees it; the endpoint's deadline still answers Slack in time if the store is slow.
+        await handleReaction(services, payload as unknown as ReactionEnvelope, botUserId);
+        return { ack: undefined };
+      }
+
+      if (payload.type === 'block_actions') {
+        const action = (payload.actions as { action_id?: string; value?: string; type?: string }[] | undefined)?.[0];
+        const actionId = action?.action_id ?? '';
+        const responseUrl = stringField(payload.response_url);
+        if (actionId.startsWith(`${FIXED_IT_ACTION}:`)) {
+          const container = (payload.container ?? {}) as { channel_id?: string; message_ts?: string };
+          const team = payload.team as { id?: string } | null | undefined;
+          const user = (payload.user ?? {}) as { id?: string; team_id?: string };
+          const channel = payload.channel as { id?: string } | undefined;
+          const { reply } = await handleFixButton(services, {
+            teamId: team?.id ?? user.team_id ?? '',
+            userId: user.id ?? '',
+            channel: container.channel_id ?? channel?.id ?? '',
+            messageTs: container.message_ts ?? '',
+            value: action?.value ?? '',
+          });
+          return {
+            ack: undefined,
+            later: safely('fix button reply', async () => {
+              if (responseUrl)
+                await respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text: reply });
+            }),
+          };
+        }
+        if (actionId === SHARE_ACTION) {
+          return {
+            ack: undefined,
+            later: safely('share button', async () => {
+              const answer = await handleShare(services, action?.value ?? '');
+              if (responseUrl)
+                await respond(responseUrl, { ...answer, delete_original: true, replace_original: false });
+            }),
+          };
+        }
+        return UNHANDLED;
+      }
+      return UNHANDLED;
+    },
+  };
+}
+
+const stringField = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** `Respond` over fetch, on both runtimes. */
+export function fetchRespond(logger: CoreServices['logger'], timeoutMs = 10_000): Respond {
+  return async (responseUrl, message) => {
+    try {
+      const res = await fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (!res.ok) logger.warn({ status: res.status }, 'response_url refused the reply');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not reach response_url');
+    }
+  };
+}
