@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { SourceParser } from '../core/alerts/alert.js';
 import type { Defer } from '../core/ports.js';
+import type { RateLimiter } from '../core/security/rate-limit.js';
 import type { FrontDoorConfig } from '../core/security/webhook-auth.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 
@@ -20,6 +21,10 @@ export interface HttpServices extends CoreServices {
   apiToken: string | undefined;
   /** Handles `POST /slack/events` (Bolt's receiver on Node); undefined in offline mode. */
   slackEvents: ((request: Request) => Promise<Response>) | undefined;
+  /** The peer's address, as the runtime knows it (for rate-limiting senders without a token). */
+  clientAddress?: ((c: Context) => string | undefined) | undefined;
+  /** A rate limiter shared by every isolate or replica; the app's in-memory one when absent. */
+  rateLimiter?: RateLimiter | undefined;
   /** How Slack reaches apierr: over HTTP at /slack/events, over Socket Mode, or not at all (offline). */
   slackMode: 'http' | 'socket' | 'offline';
 }

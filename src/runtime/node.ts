@@ -25,6 +25,7 @@ import { createOfflineSlack } from '../slack/offline.js';
 import { createSlackRouter, fetchRespond } from '../slack/router.js';
 import { createWebApiSlack } from '../slack/web-api.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { nodeClientAddress } from './node-client-address.js';
 import { createOutboxLoop } from './outbox-loop.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -126,6 +127,7 @@ export async function startServer(
     frontDoor: config.frontDoor,
     apiToken: config.apiToken,
     slackEvents,
+    clientAddress: nodeClientAddress,
     slackMode: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'offline',
   };
 

@@ -14,42 +14,7 @@ import {
   type SlackPort,
   type SlackResult,
 } from '../core/ports.js';
-
-/** Errors that no retry can fix: configuration, permissions or a message Slack will never accept. */
-const PERMANENT_ERRORS = new Set([
-  'channel_not_found',
-  'not_in_channel',
-  'is_archived',
-  'invalid_auth',
-  'not_authed',
-  'token_revoked',
-  'token_expired',
-  'account_inactive',
-  'missing_scope',
-  'invalid_blocks',
-  'invalid_blocks_format',
-  'msg_too_long',
-  'no_text',
-  'too_many_attachments',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'message_not_found',
-  'cant_update_message',
-  'edit_window_closed',
-  'invalid_arguments',
-  'invalid_arg_name',
-  'unknown_method',
-]);
-
-/** Errors Slack documents as temporary on its side. */
-const TRANSIENT_ERRORS = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-]);
+import { classifyHttpStatus, classifySlackError } from './slack-errors.js';
 
 export interface WebApiSlackOptions {
   token: string;
@@ -142,18 +107,11 @@ export function classify(error: unknown): SlackFailure {
     return { kind: 'rate_limited', retryAfterMs: Math.max(1, Number.isFinite(seconds) ? seconds : 30) * 1000 };
   }
   if (code === ErrorCode.PlatformError) {
-    const slackError = String((error as { data?: { error?: string } }).data?.error ?? 'unknown_error');
-    if (TRANSIENT_ERRORS.has(slackError)) return { kind: 'transient', reason: slackError };
-    return {
-      kind: 'permanent',
-      reason: PERMANENT_ERRORS.has(slackError) ? slackError : `${slackError} (unrecognized Slack error)`,
-    };
+    return classifySlackError(String((error as { data?: { error?: string } }).data?.error ?? 'unknown_error'));
   }
   if (code === ErrorCode.HTTPError) {
     const status = Number((error as { statusCode?: number }).statusCode);
-    return status >= 500 || status === 408
-      ? { kind: 'transient', reason: `HTTP ${status}` }
-      : { kind: 'permanent', reason: `HTTP ${status}` };
+    return classifyHttpStatus(status);
   }
   // Network errors, timeouts and anything unexpected from the transport: worth another try.
   return { kind: 'transient', reason: error instanceof Error ? error.message : String(error) };

@@ -33,9 +33,15 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  take(key: string, nowMs: number, policy: RateLimitPolicy): RateLimitDecision;
+  /** Synchronous in memory; a promise when the count lives in a shared store. */
+  take(key: string, nowMs: number, policy: RateLimitPolicy): RateLimitDecision | Promise<RateLimitDecision>;
   /** Senders currently tracked (for tests of the memory bound). */
   size(): number;
+}
+
+/** The in-memory limiter answers at once. */
+export interface MemoryRateLimiter extends RateLimiter {
+  take(key: string, nowMs: number, policy: RateLimitPolicy): RateLimitDecision;
 }
 
 interface Bucket {
@@ -51,7 +57,7 @@ export interface RateLimiterOptions {
   maxKeys?: number;
 }
 
-export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter {
+export function createRateLimiter(options: RateLimiterOptions = {}): MemoryRateLimiter {
   const maxKeys = options.maxKeys ?? 10_000;
   // A Map iterates in insertion order; re-inserting on every request keeps the least recently seen first.
   const buckets = new Map<string, Bucket>();

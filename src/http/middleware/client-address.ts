@@ -1,20 +1,18 @@
 /**
  * The address of the peer that opened the connection, for keying the rate limit of senders that present
- * no token. Only the socket's address: `X-Forwarded-For` is whatever the sender wants it to be.
+ * no token. Each runtime says how it knows the address (the socket on Node, `cf-connecting-ip` on
+ * Workers) through `HttpServices.clientAddress`; the shared app never imports a runtime's adapter.
+ * `X-Forwarded-For` is not read: it is whatever the sender wants it to be.
  * @module
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import type { HttpServices } from '../services.js';
 
-/**
- * The remote address on @hono/node-server; undefined elsewhere (`app.request()` in tests, other runtimes),
- * where such senders then share one quota per source rather than going unlimited.
- */
-export function clientAddress(c: Context): string | undefined {
+/** Undefined where the runtime cannot tell (`app.request()` in tests): such senders then share one quota. */
+export function clientAddress(c: Context<{ Variables: { services: HttpServices } }>): string | undefined {
   try {
-    return getConnInfo(c).remote.address;
+    return c.var.services.clientAddress?.(c);
   } catch {
-    // No Node socket behind this request (c.env has no `incoming`).
     return undefined;
   }
 }

@@ -41,7 +41,8 @@ export function webhookRateLimit(limiter: RateLimiter): MiddlewareHandler<Env> {
     const { frontDoor, clock } = c.var.services;
     if (frontDoor.webhookRateLimit <= 0) return next();
     const source = c.req.param('source') ?? '';
-    const decision = limiter.take(senderKey(c, source), clock.now(), {
+    // A runtime with many isolates brings its own limiter, counted in the store.
+    const decision = await (c.var.services.rateLimiter ?? limiter).take(senderKey(c, source), clock.now(), {
       name: WEBHOOK_POLICY,
       limit: frontDoor.webhookRateLimit,
       windowSeconds: 60,
