@@ -23,7 +23,7 @@ const CONFIG =
 const vars = Object.entries(process.env).filter(([name, value]) => CONFIG.test(name) && value !== undefined);
 // An env file rather than --var flags: secrets stay off the process list. It replaces .dev.vars entirely.
 const envFile = join(persistTo, 'worker.env');
-writeFileSync(envFile, vars.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n') + '\n');
+writeFileSync(envFile, `${vars.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join('\n')}\n`);
 chmodSync(envFile, 0o600);
 
 const env = {
