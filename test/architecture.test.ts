@@ -33,3 +33,33 @@ describe('the core', () => {
     expect(readers.every((path) => path.startsWith('src/runtime/') || path === 'src/cli-main.ts')).toBe(true);
   });
 });
+
+describe('what both runtimes share', () => {
+  // The HTTP app, the transport-free Slack layer and the store run on Node and on Workers alike: Node's
+  // modules, Bolt, Slack's Node client and better-sqlite3 belong to the Node adapters only.
+  const nodeOnly = /from '(node:[^']+|@slack\/bolt|@slack\/web-api|better-sqlite3|pino|@hono\/node-server[^']*)'/;
+  const NODE_ADAPTERS = new Set(['src/slack/web-api.ts', 'src/slack/bolt/app.ts', 'src/store/sqlite-store.ts']);
+  const shared = [
+    ...sources(join(root, 'src/http')),
+    ...sources(join(root, 'src/slack')),
+    ...sources(join(root, 'src/store')),
+  ]
+    .map((path) => relative(root, path))
+    .filter((path) => !NODE_ADAPTERS.has(path) && !path.endsWith('.contract.ts'));
+
+  it.each(shared)('%s imports nothing that only Node has', (path) => {
+    expect(readFileSync(join(root, path), 'utf8')).not.toMatch(nodeOnly);
+  });
+
+  it('keeps the Slack layer independent of the HTTP app', () => {
+    for (const path of sources(join(root, 'src/slack'))) {
+      expect(readFileSync(path, 'utf8'), relative(root, path)).not.toMatch(/from '\.\.\/(\.\.\/)?http\//);
+    }
+  });
+
+  it('lets the Worker entry point import only what runs on Workers', () => {
+    const text = readFileSync(join(root, 'src/runtime/worker.ts'), 'utf8');
+    expect(text).not.toMatch(nodeOnly);
+    expect(text).not.toMatch(/sqlite-store|bolt\/|slack\/web-api\.js|node-client-address|outbox-loop/);
+  });
+});
