@@ -36,15 +36,18 @@ async function handle(message) {
 
 /**
  * @param {{ url: string, path: string, method?: string, headers: Record<string,string>, body?: string,
- *   sequence?: string, connections: number, durationSec: number, maxRequests: number }} options
+ *   sequence?: string, offset?: number, connections: number, durationSec: number, maxRequests: number }} options
+ *   `offset`: where in the sequence the run starts (a run on a server that already saw the sequence's first
+ *   part starts after it, so its new deliveries are still new); the reply's `issued` says how far it went.
  */
 function run(options) {
   const latencies = new Float64Array(options.maxRequests + options.connections * 2);
   let recorded = 0;
   const request = { method: options.method ?? 'POST', path: options.path, headers: options.headers };
+  const offset = options.offset ?? 0;
+  let next = offset;
   if (options.sequence) {
     const { bodies } = sequences[options.sequence];
-    let next = 0;
     // One counter shared by all connections, so the new/redelivery mix is the sequence's, not per connection.
     request.setupRequest = (req) => {
       req.body = bodies[next % bodies.length];
@@ -87,6 +90,7 @@ function run(options) {
           errors: result.errors,
           timeouts: result.timeouts,
           statusCodes,
+          issued: next - offset,
         });
       },
     );

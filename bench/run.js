@@ -5,15 +5,18 @@
  *   1. ingest   the built server (dist/runtime/node.js, fresh SQLite file per run) against a bare Hono
  *               server, same requests, same run: Alertmanager deliveries, half of them redeliveries
  *   2. slash    `/apierr 429` with a real Slack v0 signature
+ *   6. worker   the Worker (scripts/start-worker.mjs: wrangler dev, local workerd, D1 and Durable Objects)
+ *               against a bare Hono Worker (bench/bare-worker/) in the same runtime, same deliveries, same
+ *               run; local workerd is not production, so the figure that matters is the ratio
  *   3. matcher  matches/s on one thread, bundled base and a synthetic 1,000-entry base (bench/matcher.js)
  *   4. storage  100,000 alerts with outcomes: file size, RSS, store.stats() (bench/storage.js), and the
  *               server's RSS and GET /api/stats on that file
  *   5. accuracy scripts/eval-corpus.ts on the corpus and on the held-out set
  *
  * Options (after `npm run bench --`):
- *   --only ingest,slash,matcher,storage,accuracy   run some phases (BENCHMARKS.md is then not written)
+ *   --only ingest,slash,worker,matcher,storage,accuracy   run some phases (BENCHMARKS.md is then not written)
  *   --runs N            runs per load figure (default 3)
- *   --duration S        seconds per measured ingest run (default 10)
+ *   --duration S        seconds per measured ingest run (default 10; Worker runs: at most 5)
  *   --alerts N          alerts in the storage phase (default 100000)
  *   --cpu-prof DIR      start the ingest server with `node --cpu-prof --cpu-prof-dir=DIR` and summarize it
  *   --no-write          do not write BENCHMARKS.md
@@ -28,12 +31,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSince, cpuSnapshot } from './lib/cpu.js';
+import { cpuSecondsOf, cpuSince, cpuSnapshot } from './lib/cpu.js';
 import { startFakeSlack } from './lib/fake-slack.js';
-import { freePort, ROOT, rssOf, runJsonChild, startServerProcess } from './lib/processes.js';
+import { freePort, ROOT, rssOf, runJsonChild, startProcessGroup, startServerProcess } from './lib/processes.js';
 import { formatSummary, latestProfile, summarizeProfile } from './profile-summary.js';
 
-const PHASES = ['ingest', 'slash', 'matcher', 'storage', 'accuracy'];
+const PHASES = ['ingest', 'slash', 'worker', 'matcher', 'storage', 'accuracy'];
 const { values: options } = parseArgs({
   options: {
     only: { type: 'string' },
@@ -61,6 +64,10 @@ const WARMUP_SECONDS = 2;
 const SLASH_SECONDS = 6;
 const SLASH_WARMUP_SECONDS = 1;
 const SLASH_SINGLE_SECONDS = 3;
+/** The Worker phase: one start of each Worker (wrangler dev takes 10-30 s here), then short runs. */
+const WORKER_SECONDS = Math.min(INGEST_SECONDS, 5);
+const WORKER_WARMUP_SECONDS = 2;
+const WORKER_START_TIMEOUT_MS = 120_000;
 /** Count bounds: far above what 10 s can reach here, so time ends the run; they stop a runaway. */
 const MAX_REQUESTS_PER_RUN = 400_000;
 /** Pre-generated deliveries: half new, half repeats; enough for 8,000 ingest requests/s for 10 s. */
@@ -169,12 +176,17 @@ async function waitForQuiet(pids) {
   return waited;
 }
 
-/** Runs one measured load run and notes how much CPU other processes used meanwhile. */
-async function measured(load, config, pids) {
+/**
+ * Runs one measured load run and notes how much CPU other processes used meanwhile, and how much the
+ * server's own processes (`serverPids`, default all of `pids`) used: `serverCpuSec`.
+ */
+async function measured(load, config, pids, serverPids = pids) {
   await waitForQuiet([load.pid, ...pids]);
   const before = cpuSnapshot([load.pid, ...pids]);
+  const serverBefore = cpuSecondsOf(serverPids);
   const result = await load.run(config);
   result.cpu = cpuSince(before);
+  result.serverCpuSec = cpuSecondsOf(serverPids) - serverBefore;
   return result;
 }
 
@@ -254,6 +266,8 @@ function machine() {
       'better-sqlite3': version('better-sqlite3'),
       'drizzle-orm': version('drizzle-orm'),
       '@slack/bolt': version('@slack/bolt'),
+      wrangler: version('wrangler'),
+      workerd: version('workerd'),
     },
   };
 }
@@ -512,6 +526,150 @@ async function accuracy(file) {
 }
 
 // ------------------------------------------------------------------------------------------------------
+// 6. Worker
+
+/** What wrangler needs to run locally without a Cloudflare account, the network or per-request logging. */
+const WRANGLER_ENV = {
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_SEND_METRICS: 'false',
+  // No banner, so no npm update check.
+  WRANGLER_HIDE_BANNER: 'true',
+};
+/**
+ * Below "info" workerd's entry Worker skips its request log, which is a round trip to wrangler's Node
+ * process per request ("[wrangler:info] POST /webhooks/alertmanager 202"): production has no such thing.
+ */
+const WRANGLER_LOG_LEVEL = 'warn';
+
+async function startWorkers(dir, slack) {
+  const [apierrPort, barePort] = [await freePort(), await freePort()];
+  const started = await Promise.allSettled([
+    startProcessGroup({
+      name: 'the apierr Worker (node scripts/start-worker.mjs: wrangler dev)',
+      args: ['scripts/start-worker.mjs'],
+      port: apierrPort,
+      timeoutMs: WORKER_START_TIMEOUT_MS,
+      env: {
+        ...WRANGLER_ENV,
+        WRANGLER_LOG: WRANGLER_LOG_LEVEL,
+        PORT: String(apierrPort),
+        DATABASE_PATH: join(dir, 'apierr.db'),
+        WEBHOOK_TOKEN,
+        // As in the ingest phase: the maximum, so the limiter (one upsert in D1 here) runs on every request.
+        WEBHOOK_RATE_LIMIT: '1000000',
+        LOG_LEVEL: 'silent',
+        SLACK_BOT_TOKEN: 'xoxb-bench-0000000000-0000000000000-benchbenchbenchbenchbenc',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_ALERT_CHANNEL: CHANNEL,
+      },
+    }),
+    startProcessGroup({
+      name: 'the bare Worker (wrangler dev --config bench/bare-worker/wrangler.toml)',
+      args: [
+        join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+        'dev',
+        '--config',
+        'bench/bare-worker/wrangler.toml',
+        '--port',
+        String(barePort),
+        '--ip',
+        '127.0.0.1',
+        '--persist-to',
+        join(dir, 'bare.wrangler'),
+        '--show-interactive-dev-session=false',
+        '--log-level',
+        WRANGLER_LOG_LEVEL,
+      ],
+      port: barePort,
+      timeoutMs: WORKER_START_TIMEOUT_MS,
+      env: WRANGLER_ENV,
+    }),
+  ]);
+  const workers = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+  for (const worker of workers) cleanups.add(worker.stop);
+  const failed = started.filter((s) => s.status === 'rejected');
+  if (failed.length > 0) {
+    for (const worker of workers) await stopServer(worker);
+    throw new Error(`worker phase: ${failed.map((f) => f.reason?.message ?? String(f.reason)).join('\n\n')}`);
+  }
+  return { apierr: workers[0], bare: workers[1] };
+}
+
+async function benchWorker(load, slack) {
+  const path = '/webhooks/alertmanager';
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` };
+  const dir = tempDir();
+  slack.reset();
+  const { apierr, bare } = await startWorkers(dir, slack);
+  const startSec = { apierr: apierr.startSec, bare: bare.startSec };
+  log(`  worker: started in ${fmt(startSec.apierr, 1)} s (apierr) and ${fmt(startSec.bare, 1)} s (bare), in parallel`);
+  const apierrPids = apierr.pids();
+  const barePids = bare.pids();
+  const allPids = [...apierrPids, ...barePids];
+  const base = { path, headers, connections: CONNECTIONS };
+  const runs = [];
+  // One database for every round: each round starts where the previous one stopped in the sequence, so its
+  // new deliveries are new and its redeliveries repeat deliveries of the same round.
+  let offset = 0;
+  for (let run = 1; run <= RUNS; run++) {
+    if (run === 1) await load.run({ ...base, url: apierr.url, sequence: 'warmup', durationSec: WORKER_WARMUP_SECONDS });
+    const slackBefore = Object.values(slack.calls).reduce((a, b) => a + b, 0);
+    const worker = await measured(
+      load,
+      { ...base, url: apierr.url, sequence: 'main', offset, durationSec: WORKER_SECONDS },
+      allPids,
+      apierrPids,
+    );
+    worker.slackCalls = Object.values(slack.calls).reduce((a, b) => a + b, 0) - slackBefore;
+    if (run === 1) await load.run({ ...base, url: bare.url, sequence: 'warmup', durationSec: WORKER_WARMUP_SECONDS });
+    const baseline = await measured(
+      load,
+      { ...base, url: bare.url, sequence: 'main', offset, durationSec: WORKER_SECONDS },
+      allPids,
+      barePids,
+    );
+    offset += worker.issued;
+    if (offset > SEQUENCE_LENGTH) log(`  worker: the sequence wrapped (${offset} > ${SEQUENCE_LENGTH} requests)`);
+    const ratio = worker.requestsPerSec / baseline.requestsPerSec;
+    runs.push({ worker, bare: baseline, ratio });
+    log(
+      `  worker run ${run}: ${fmt(worker.requestsPerSec, 0)} req/s p50 ${fmt(worker.p50, 2)} ms p99 ${fmt(worker.p99, 2)} ms ` +
+        `non-2xx ${worker.non2xx} (${JSON.stringify(worker.statusCodes)}) errors ${worker.errors} timeouts ${worker.timeouts} ` +
+        `Slack calls ${worker.slackCalls} | bare ${fmt(baseline.requestsPerSec, 0)} req/s p50 ${fmt(baseline.p50, 2)} ` +
+        `p99 ${fmt(baseline.p99, 2)} | ratio ${fmt(ratio, 3)} | CPU ms/request ${fmt(cpuMsPerRequest(worker), 3)}/` +
+        `${fmt(cpuMsPerRequest(baseline), 3)} | other CPU ${fmt(worker.cpu.foreignCores, 2)}/${fmt(baseline.cpu.foreignCores, 2)} cores`,
+    );
+  }
+  await stopServer(apierr);
+  await stopServer(bare);
+  const slackCalls = { ...slack.calls };
+  return {
+    runs,
+    startSec,
+    slackCalls,
+    apierrRps: summary(runs.map((r) => r.worker.requestsPerSec)),
+    apierrP50: summary(runs.map((r) => r.worker.p50)),
+    apierrP99: summary(runs.map((r) => r.worker.p99)),
+    bareRps: summary(runs.map((r) => r.bare.requestsPerSec)),
+    bareP50: summary(runs.map((r) => r.bare.p50)),
+    bareP99: summary(runs.map((r) => r.bare.p99)),
+    ratio: summary(runs.map((r) => r.ratio)),
+    apierrNon2xx: summary(runs.map((r) => r.worker.non2xx + r.worker.errors + r.worker.timeouts)),
+    bareNon2xx: summary(runs.map((r) => r.bare.non2xx + r.bare.errors + r.bare.timeouts)),
+    apierrCpuMs: summary(runs.map((r) => cpuMsPerRequest(r.worker))),
+    bareCpuMs: summary(runs.map((r) => cpuMsPerRequest(r.bare))),
+    foreign: summary(runs.flatMap((r) => [r.worker.cpu.foreignCores, r.bare.cpu.foreignCores])),
+    steal: summary(runs.flatMap((r) => [r.worker.cpu.stealCores, r.bare.cpu.stealCores])),
+  };
+}
+
+/** CPU time of the server's processes per answered request, in ms (NaN when /proc is not there). */
+function cpuMsPerRequest(result) {
+  return result.completed > 0 && result.serverCpuSec > 0 ? (result.serverCpuSec * 1000) / result.completed : NaN;
+}
+
+// ------------------------------------------------------------------------------------------------------
 // Report
 
 function fmt(value, digits = 1) {
@@ -538,7 +696,7 @@ function verdict(value, target, higherIsBetter) {
 function buildReport(results) {
   const rows = [];
   const targets = [];
-  const { ingest, slash, matcher, storage, accuracy: acc } = results;
+  const { ingest, slash, worker, matcher, storage, accuracy: acc } = results;
   if (ingest) {
     rows.push(
       ['Ingest: apierr requests/s', mmm(ingest.ingestRps, 0)],
@@ -597,6 +755,26 @@ function buildReport(results) {
         `${fmt(slash.singleP99.median, 2)} ms`,
         verdict(slash.singleP99.median, 10, false),
       ],
+    );
+  }
+  if (worker) {
+    rows.push(
+      ['Worker (local workerd): apierr Worker requests/s', mmm(worker.apierrRps, 0)],
+      ['Worker: apierr Worker p50 latency, ms', mmm(worker.apierrP50, 2)],
+      ['Worker: apierr Worker p99 latency, ms', mmm(worker.apierrP99, 2)],
+      ['Worker: bare Hono Worker requests/s', mmm(worker.bareRps, 0)],
+      ['Worker: bare Hono Worker p50 latency, ms', mmm(worker.bareP50, 2)],
+      ['Worker: bare Hono Worker p99 latency, ms', mmm(worker.bareP99, 2)],
+      ['Worker: ratio apierr/bare Worker requests/s (same run)', mmm(worker.ratio, 3)],
+      ['Worker: apierr non-2xx + errors + timeouts', mmm(worker.apierrNon2xx, 0)],
+      [
+        'Worker: apierr answers by status, per run',
+        worker.runs.map((r) => JSON.stringify(r.worker.statusCodes)).join(' '),
+      ],
+      ['Worker: bare non-2xx + errors + timeouts', mmm(worker.bareNon2xx, 0)],
+      ['Worker: CPU per request, apierr Worker (wrangler + workerd), ms', mmm(worker.apierrCpuMs, 3)],
+      ['Worker: CPU per request, bare Worker (wrangler + workerd), ms', mmm(worker.bareCpuMs, 3)],
+      ["Worker: other processes' CPU during the runs, cores", mmm(worker.foreign, 2)],
     );
   }
   if (matcher) {
@@ -700,7 +878,7 @@ function existingChangesSection() {
 }
 
 function markdown(results, report, m, elapsedSec) {
-  const { ingest, slash, matcher, storage, accuracy: acc } = results;
+  const { ingest, slash, worker, matcher, storage, accuracy: acc } = results;
   const out = [];
   out.push('# Benchmarks');
   out.push('');
@@ -773,7 +951,7 @@ function markdown(results, report, m, elapsedSec) {
         "taken per round. Requests/s is autocannon's mean of per-second samples.",
     );
   }
-  if (ingest || slash) {
+  if (ingest || slash || worker) {
     out.push(
       '- **Latency** is measured by the load generator (client-side, over loopback): from writing the request to reading the whole ' +
         "response, from autocannon's per-response event in fractional milliseconds (its own histogram keeps whole milliseconds). " +
@@ -789,6 +967,31 @@ function markdown(results, report, m, elapsedSec) {
         'Before each run one request is checked: it must answer 200 with the explanation. At 50 busy connections the client-side ' +
         'latency is mostly waiting behind the other 49 requests (about connections / throughput); the single-connection figure ' +
         'has no such queue and is the closest this harness gets to the server-side time the target names without instrumenting src/.',
+    );
+  }
+  if (worker) {
+    const slackCalls = Object.values(worker.slackCalls).reduce((a, b) => a + b, 0);
+    out.push(
+      '- **Worker (local workerd).** The Worker as `npm run start:worker` runs it (`node scripts/start-worker.mjs`: the D1 ' +
+        'migrations, then `wrangler dev` bundling src/runtime/worker.ts: workerd with local D1 and the ChannelDrainer Durable ' +
+        'Object, state in a fresh temporary folder), LOG_LEVEL=silent, WEBHOOK_RATE_LIMIT=1000000 (so the limit is counted in D1 ' +
+        'on every request but never refuses), in Slack HTTP mode against the same fake Slack, so every stored alert wakes the ' +
+        "channel's Durable Object and its alarm really posts (paced at one post per channel per second: " +
+        `${slackCalls} Slack calls in all, ${JSON.stringify(worker.slackCalls)}). ` +
+        'The bare Worker (bench/bare-worker/) is Hono in the same workerd under `wrangler dev`, answering ' +
+        '`202 {"status":"accepted"}` to any POST without reading the body. Both run with wrangler\'s log level at warn: at info ' +
+        "workerd's entry Worker sends a request log line to wrangler's Node process for every request, which production does " +
+        "not do. Both still go through wrangler dev's proxy Worker (a second workerd process) in front of the Worker. " +
+        `Each Worker is started once per bench, both in parallel (ready after ${fmt(worker.startSec.apierr, 0)} s and ` +
+        `${fmt(worker.startSec.bare, 0)} s), warmed up for ${WORKER_WARMUP_SECONDS} s on separate bodies, then ${RUNS} rounds of ` +
+        `${WORKER_SECONDS} s on apierr's Worker then ${WORKER_SECONDS} s on the bare Worker, with the same load generator, ` +
+        `${CONNECTIONS} connections, headers and deliveries as the ingest phase (first round: ` +
+        `${JSON.stringify(worker.runs[0].worker.statusCodes)}). The D1 database is kept across rounds: each round continues the ` +
+        "delivery sequence where the previous one stopped, so its new deliveries are new (the database grows by a round's " +
+        "alerts each round). CPU per request is the CPU time of the Worker's process group (wrangler, its two workerd and " +
+        'esbuild) during the run over the requests answered. Local workerd is not production (no Cloudflare edge, D1 is a ' +
+        'SQLite file next to the Worker, one process on a machine the load generator shares): read these figures as the ratio ' +
+        'to the bare Worker in the same runtime and run, which shows what D1 batches and the outbox wake-up cost.',
     );
   }
   if (matcher) {
@@ -827,6 +1030,7 @@ function markdown(results, report, m, elapsedSec) {
   const foreign = [
     ingest?.foreign.max,
     slash?.foreign.max,
+    worker?.foreign.max,
     matcher?.cpu.foreignCores,
     storage?.cpu.foreignCores,
   ].filter(Number.isFinite);
@@ -852,6 +1056,7 @@ function markdown(results, report, m, elapsedSec) {
   out.push('npm ci');
   out.push('npm run bench                      # everything, about 3 minutes on this machine; writes this file');
   out.push('npm run bench -- --only ingest --runs 1 --cpu-prof /tmp/apierr-prof   # one profiled ingest run');
+  out.push('npm run bench -- --only worker --duration 3                          # the Worker phase alone, short');
   out.push('node bench/profile-summary.js /tmp/apierr-prof                         # top self-time functions');
   out.push('```');
   out.push('');
@@ -871,7 +1076,7 @@ async function main() {
 
   const results = {};
   const timings = {};
-  const needLoad = phases.includes('ingest') || phases.includes('slash');
+  const needLoad = phases.includes('ingest') || phases.includes('slash') || phases.includes('worker');
   let load;
   let slack;
   if (needLoad) {
@@ -881,12 +1086,16 @@ async function main() {
     cleanups.add(load.stop);
   }
 
-  if (phases.includes('ingest')) {
-    const t = Date.now();
-    log('ingest: preparing request bodies');
+  const prepareDeliveries = async (phase) => {
+    if (results.bodyBytes !== undefined) return;
+    log(`${phase}: preparing request bodies`);
     const main = await load.prepare('main', SEQUENCE_LENGTH, 'm');
     await load.prepare('warmup', WARMUP_SEQUENCE_LENGTH, 'w');
     results.bodyBytes = main.meanBytes;
+  };
+  if (phases.includes('ingest')) {
+    const t = Date.now();
+    await prepareDeliveries('ingest');
     log(`ingest: ${RUNS} runs of ${INGEST_SECONDS} s, apierr then bare Hono, ${CONNECTIONS} connections`);
     results.ingest = await benchIngest(load, slack);
     timings.ingest = (Date.now() - t) / 1000;
@@ -896,6 +1105,16 @@ async function main() {
     log(`slash: ${RUNS} runs of ${SLASH_SECONDS} s`);
     results.slash = await benchSlash(load, slack);
     timings.slash = (Date.now() - t) / 1000;
+  }
+  if (phases.includes('worker')) {
+    const t = Date.now();
+    await prepareDeliveries('worker');
+    log(
+      `worker: apierr Worker and bare Hono Worker under wrangler dev (local workerd), ${RUNS} rounds of ` +
+        `${WORKER_SECONDS} s each, ${CONNECTIONS} connections`,
+    );
+    results.worker = await benchWorker(load, slack);
+    timings.worker = (Date.now() - t) / 1000;
   }
   if (load) {
     await load.stop();

@@ -33,6 +33,11 @@ function processTicks(pid) {
   }
 }
 
+/** CPU seconds the processes named have used so far (their reaped children included; 0 for gone ones). */
+export function cpuSecondsOf(pids) {
+  return pids.reduce((sum, pid) => sum + processTicks(pid), 0) / hz;
+}
+
 /** @param {number[]} pids live processes of the benchmark besides this one */
 export function cpuSnapshot(pids = []) {
   try {

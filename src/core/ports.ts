@@ -143,6 +143,8 @@ export interface AlertStore {
   claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<ChannelClaim | undefined>;
   /** Gives the channel up, remembering when it may be posted to next. */
   releaseChannel(channel: string, owner: string, nextPostAt: number): Promise<void>;
+  /** Channels a drainer holds now, and until when (a restarted process frees its dead predecessor's). */
+  channelLeases(now: number): Promise<{ channel: string; owner: string; until: number }[]>;
   /** When the channel's earliest pending delivery is due (undefined when none is pending). */
   nextDueAt(channel: string): Promise<number | undefined>;
   /** Deliveries due at `now`, oldest first; only `channel`'s when given. */

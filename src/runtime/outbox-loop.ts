@@ -5,6 +5,7 @@
  * One pass runs at a time in this process; SIGTERM waits for the one in flight.
  * @module
  */
+import { hostname } from 'node:os';
 import { type DrainOptions, drainChannel } from '../core/use-cases/drain-outbox.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 
@@ -20,8 +21,9 @@ export function createOutboxLoop(
   services: CoreServices,
   options: { pollMs?: number } & Omit<DrainOptions, 'shouldStop'> = {},
 ): OutboxLoop {
-  // Distinct per process, so that replicas sharing a database hold channels apart.
-  const owner = `node:${crypto.randomUUID()}`;
+  // Distinct per process, so that replicas sharing a database hold channels apart; the host and pid let a
+  // restarted process on the same host free its dead predecessor's leases at once.
+  const owner = `node:${hostname()}:${process.pid}:${crypto.randomUUID()}`;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -40,7 +42,27 @@ export function createOutboxLoop(
     }, inMs);
   };
 
+  let reclaimed = false;
+  /** Leases left by a process of this host that is gone (killed, crashed) are released, not waited out. */
+  const reclaimDeadLeases = async () => {
+    for (const lease of await services.store.channelLeases(services.clock.now())) {
+      const [kind, host, pid] = lease.owner.split(':');
+      if (kind !== 'node' || host !== hostname() || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+      services.logger.info(
+        { channel: lease.channel, owner: lease.owner },
+        'released the channel of a process that is gone',
+      );
+      await services.store.releaseChannel(lease.channel, lease.owner, 0);
+    }
+  };
+
   const pass = async (): Promise<void> => {
+    if (!reclaimed) {
+      reclaimed = true;
+      await reclaimDeadLeases().catch((error: unknown) =>
+        services.logger.warn({ err: error }, 'could not check for leases of dead processes'),
+      );
+    }
     do {
       again = false;
       try {
@@ -87,4 +109,15 @@ export function createOutboxLoop(
       await running;
     },
   };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

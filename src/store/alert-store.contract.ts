@@ -276,6 +276,10 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
         expect(await store.claimChannel('C2', 'b', T0 + 1000, 60_000)).toEqual({ nextPostAt: 0 });
         // The holder may renew its own lease.
         expect(await store.claimChannel('C1', 'a', T0 + 2000, 60_000)).toBeDefined();
+        expect(await store.channelLeases(T0 + 3000)).toEqual([
+          { channel: 'C1', owner: 'a', until: T0 + 62_000 },
+          { channel: 'C2', owner: 'b', until: T0 + 61_000 },
+        ]);
         // A drainer that died: its lease expires and another takes over.
         expect(await store.claimChannel('C1', 'b', T0 + 62_001, 60_000)).toBeDefined();
         await store.releaseChannel('C1', 'b', T0 + 70_000);

@@ -160,6 +160,20 @@ export class SqlAlertStore implements AlertStore {
     );
   }
 
+  async channelLeases(now: number): Promise<{ channel: string; owner: string; until: number }[]> {
+    const rows = await this.rows(
+      stmt(
+        'SELECT channel, lease_owner, lease_until FROM channels WHERE lease_until > ? AND lease_owner IS NOT NULL',
+        now,
+      ),
+    );
+    return rows.map((row) => ({
+      channel: String(row.channel),
+      owner: String(row.lease_owner),
+      until: Number(row.lease_until),
+    }));
+  }
+
   async nextDueAt(channel: string): Promise<number | undefined> {
     const row = await this.first(
       stmt(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND state = 'pending'`, channel),
@@ -540,6 +554,10 @@ export class SqlAlertStore implements AlertStore {
         `DELETE FROM deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE last_seen_at <= ? AND NOT ${keep})`,
         before,
       ),
+      stmt(
+        `DELETE FROM alert_actions WHERE alert_id IN (SELECT id FROM alerts WHERE last_seen_at <= ? AND NOT ${keep})`,
+        before,
+      ),
       stmt(`DELETE FROM alerts WHERE last_seen_at <= ? AND NOT ${keep}`, before),
       stmt(
         `UPDATE alerts SET labels = '{}', description = '' WHERE last_seen_at <= ? AND (labels <> '{}' OR description <> '')`,
@@ -552,7 +570,7 @@ export class SqlAlertStore implements AlertStore {
       // Slack retries an event for about an hour; ids older than the retention are of no use.
       stmt('DELETE FROM slack_events WHERE received_at <= ?', before),
     ]);
-    return (results[1]?.changes ?? 0) + (results[2]?.changes ?? 0);
+    return (results[2]?.changes ?? 0) + (results[3]?.changes ?? 0);
   }
 
   // Rate limits shared by every isolate -----------------------------------------------------------------

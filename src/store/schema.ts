@@ -46,6 +46,14 @@ export const alerts = sqliteTable(
      * the outbox keys deliveries by (alert, kind, transition): a second resolve is a new step, not a no-op.
      */
     transitions: integer('transitions').notNull().default(0),
+    /** Who holds the alert now (Slack user id), and since when; cleared by "Unacknowledge". */
+    ackedBy: text('acked_by'),
+    ackedAt: integer('acked_at'),
+    /** The first acknowledgement: time to acknowledge is firstAckedAt - firstSeenAt. */
+    firstAckedAt: integer('first_acked_at'),
+    /** The Alertmanager silence created from Slack, while it lasts. */
+    silenceId: text('silence_id'),
+    silencedUntil: integer('silenced_until'),
   },
   (t) => [
     uniqueIndex('alerts_dedup_key').on(t.dedupKey),
@@ -164,6 +172,26 @@ export const fixOutcomes = sqliteTable(
     index('fix_outcomes_entry_alert').on(t.entryId, t.alertId),
     index('fix_outcomes_entry_fix_alert').on(t.entryId, t.fixId, t.alertId),
   ],
+);
+
+/**
+ * What people did to an alert from Slack: acknowledge, take over, unacknowledge, silence, expire a silence.
+ * Who, when, and for silences Alertmanager's id and end; listed in `/apierr stats`.
+ */
+export const alertActions = sqliteTable(
+  'alert_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    kind: text('kind', { enum: ['ack', 'takeover', 'unack', 'silence', 'expire'] }).notNull(),
+    userId: text('user_id').notNull(),
+    at: integer('at').notNull(),
+    silenceId: text('silence_id'),
+    until: integer('until'),
+  },
+  (t) => [index('alert_actions_alert').on(t.alertId), index('alert_actions_at').on(t.at)],
 );
 
 /** Slack Events API ids already handled: Slack retries carry the same event_id. */

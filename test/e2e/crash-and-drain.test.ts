@@ -81,7 +81,10 @@ async function until(what: string, done: () => boolean, timeoutMs = 20_000) {
 }
 
 describe('a real apierr process', () => {
-  it('delivers every accepted alert exactly once after SIGKILL in the middle of a burst and a restart', async () => {
+  // Two real processes each, started with tsx: generous time on a busy 2-core machine.
+  it('delivers every accepted alert exactly once after SIGKILL in the middle of a burst and a restart', {
+    timeout: 60_000,
+  }, async () => {
     const COUNT = 30;
     // A slow Slack keeps deliveries in flight, so the kill lands in the middle of them.
     slack.failNext('chat.postMessage', { kind: 'hang', ms: 60, after: 'answer' }, 1000);
@@ -106,7 +109,9 @@ describe('a real apierr process', () => {
     expect(tally(COUNT).filter((t) => t.parents !== 1 || t.explanations !== 1)).toEqual([]);
   });
 
-  it('drains on SIGTERM: stops accepting, finishes the message in flight and exits 0', async () => {
+  it('drains on SIGTERM: stops accepting, finishes the message in flight and exits 0', {
+    timeout: 60_000,
+  }, async () => {
     slack.failNext('chat.postMessage', { kind: 'hang', ms: 300, after: 'answer' }, 1000);
     const server = await start();
     await sendAll(server.url, [0, 1, 2, 3]);

@@ -32,7 +32,11 @@ export interface DrainResult {
 }
 
 export const DEFAULT_PACING_MS = 1000;
-const DEFAULT_LEASE_MS = 60_000;
+/**
+ * Long enough for one delivery (a few Slack calls of at most 10 s each, in practice well under a second)
+ * since the lease is renewed before each; short enough that a drainer that died is replaced quickly.
+ */
+const DEFAULT_LEASE_MS = 15_000;
 
 /** One pass over one channel's outbox. */
 export async function drainChannel(
@@ -43,7 +47,8 @@ export async function drainChannel(
 ): Promise<DrainResult> {
   const result: DrainResult = { delivered: 0, retried: 0, failed: 0, nextInMs: undefined, held: false };
   const { store, clock } = services;
-  const claim = await store.claimChannel(channel, owner, clock.now(), options.leaseMs ?? DEFAULT_LEASE_MS);
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const claim = await store.claimChannel(channel, owner, clock.now(), leaseMs);
   if (!claim) return { ...result, held: true };
   const pacingMs = options.pacingMs ?? DEFAULT_PACING_MS;
   const policy = options.policy ?? DEFAULT_RETRY;
@@ -60,6 +65,8 @@ export async function drainChannel(
         blocked = true;
         break;
       }
+      // Renew the lease before each delivery, so a long pass is never taken over while it posts.
+      if (!(await store.claimChannel(channel, owner, clock.now(), leaseMs))) break;
       const outcome = await deliver(services, delivery, policy);
       // Joining a storm's digest sends nothing, so it costs the channel nothing; a failed call still counts.
       const sent = outcome.state === 'sent' ? outcome.slackCalls : 1;
