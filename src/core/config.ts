@@ -36,6 +36,15 @@ export interface Config {
   /** More than `threshold` alerts of one pattern in one channel within `windowMs` share one digest message. */
   storm: { threshold: number; windowMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where "Silence…" creates silences (Alertmanager's v2 API); undefined = no silence control. */
+  alertmanager: AlertmanagerConfig | undefined;
+}
+
+export interface AlertmanagerConfig {
+  /** Base URL, ending in `/` (`http://alertmanager:9093/`). */
+  url: string;
+  /** `Authorization` header value: `Bearer <token>` or `Basic <base64(user:password)>`. */
+  authorization: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -98,6 +107,30 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       windowMs: parseInteger('STORM_WINDOW_SECONDS', get('STORM_WINDOW_SECONDS'), 120, 1, 86_400) * 1000,
     },
     logLevel: logLevel as Config['logLevel'],
+    alertmanager: parseAlertmanager(get),
+  };
+}
+
+function parseAlertmanager(get: (name: string) => string | undefined): AlertmanagerConfig | undefined {
+  const raw = get('ALERTMANAGER_URL');
+  const token = get('ALERTMANAGER_TOKEN');
+  const basic = get('ALERTMANAGER_BASIC_AUTH');
+  if (!raw) {
+    if (token) throw new ConfigError('ALERTMANAGER_URL', 'is required when ALERTMANAGER_TOKEN is set');
+    if (basic) throw new ConfigError('ALERTMANAGER_URL', 'is required when ALERTMANAGER_BASIC_AUTH is set');
+    return undefined;
+  }
+  if (token && basic) throw new ConfigError('ALERTMANAGER_BASIC_AUTH', 'set either it or ALERTMANAGER_TOKEN, not both');
+  if (basic && !/^[^:]+:.+$/.test(basic))
+    throw new ConfigError('ALERTMANAGER_BASIC_AUTH', 'use the form user:password');
+  const url = parseUrl('ALERTMANAGER_URL', raw);
+  return {
+    url: url.endsWith('/') ? url : `${url}/`,
+    authorization: token
+      ? `Bearer ${token}`
+      : basic
+        ? `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(basic)))}`
+        : undefined,
   };
 }
 

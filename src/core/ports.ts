@@ -49,7 +49,33 @@ export interface StoredAlert extends Alert {
   explanationPostingAt: number | undefined;
   /** The storm digest that lists this alert instead of a message of its own. */
   digestId: number | undefined;
+  /** Who acknowledged it (Slack user id) and when; undefined when nobody holds it. */
+  ackedBy: string | undefined;
+  ackedAt: number | undefined;
+  /** The Alertmanager silence made from Slack, while it lasts (`pending:` while being created). */
+  silenceId: string | undefined;
+  silencedUntil: number | undefined;
 }
+
+export type AlertActionKind = 'ack' | 'takeover' | 'unack' | 'silence' | 'expire';
+
+/** One thing a person did to an alert from Slack. */
+export interface AlertAction {
+  alertId: number;
+  alertTitle: string;
+  kind: AlertActionKind;
+  userId: string;
+  at: number;
+  silenceId: string | undefined;
+  until: number | undefined;
+}
+
+/** What pressing Acknowledge did. */
+export type AckOutcome =
+  | { kind: 'ack' }
+  | { kind: 'takeover'; from: string }
+  /** The same person pressed again: nothing changed. */
+  | { kind: 'unchanged' };
 
 /** One message standing for many alerts of one pattern in one channel during an alert storm. */
 export interface Digest {
@@ -222,6 +248,33 @@ export interface AlertStore {
    * outcomes or digests point at, which keep only their title. Returns alerts deleted or emptied.
    */
   prune(before: number): Promise<number>;
+
+  // Acting on alerts from Slack ---------------------------------------------------------------------------
+  /**
+   * Acknowledges the alert for `userId` (and every alert of its storm digest), taking it over from whoever
+   * held it, and records the action. The first acknowledgement's time is kept for time-to-acknowledge.
+   */
+  acknowledge(alertId: number, userId: string, at: number): Promise<AckOutcome>;
+  /** Clears the acknowledgement (of the digest's alerts too); false when nobody held it. */
+  unacknowledge(alertId: number, userId: string, at: number): Promise<boolean>;
+  /**
+   * Reserves the alert for one silence being created (a double click makes one): false when a silence
+   * exists or another creation started after `staleBefore`.
+   */
+  claimSilence(alertId: number, token: string, now: number, staleBefore: number): Promise<boolean>;
+  /** Gives a reservation back after Alertmanager refused. */
+  releaseSilence(alertId: number, token: string): Promise<void>;
+  /** Saves the silence Alertmanager made, and records the action. */
+  saveSilence(
+    alertId: number,
+    silence: { token: string; silenceId: string; until: number; userId: string; at: number },
+  ): Promise<void>;
+  /** Forgets an expired silence, and records who expired it. */
+  clearSilence(alertId: number, silenceId: string, userId: string, at: number): Promise<boolean>;
+  /** The latest actions, newest first. */
+  recentActions(limit: number): Promise<AlertAction[]>;
+  /** Median seconds from first seen to first acknowledged, per matched entry. */
+  ackMedians(): Promise<Map<string, number>>;
 
   /** Counts a request in a fixed rate-limit window shared by every process; returns the count so far. */
   countRequest(key: string, windowStart: number): Promise<number>;

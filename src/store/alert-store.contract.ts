@@ -417,5 +417,68 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
         expect(await store.countRequest('k', 60_000)).toBe(1);
       }),
     );
+
+    it(
+      'acknowledges an alert, lets another person take it over, and undoes it',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        await store.saveExplanation(1, { ts: '1.2', entryId: 'http-429', confidence: 1, fixOrder: [] });
+        expect(await store.acknowledge(1, 'U1', T0 + 60_000)).toEqual({ kind: 'ack' });
+        expect(await store.acknowledge(1, 'U1', T0 + 61_000)).toEqual({ kind: 'unchanged' });
+        expect(await store.acknowledge(1, 'U2', T0 + 120_000)).toEqual({ kind: 'takeover', from: 'U1' });
+        expect(await store.getAlert(1)).toMatchObject({ ackedBy: 'U2', ackedAt: T0 + 120_000 });
+        expect(await store.unacknowledge(1, 'U2', T0 + 130_000)).toBe(true);
+        expect(await store.unacknowledge(1, 'U2', T0 + 131_000)).toBe(false);
+        expect((await store.getAlert(1))?.ackedBy).toBeUndefined();
+        // Time to acknowledge is the first acknowledgement's.
+        expect(await store.ackMedians()).toEqual(new Map([['http-429', 60]]));
+        expect((await store.recentActions(10)).map((a) => [a.kind, a.userId])).toEqual([
+          ['unack', 'U2'],
+          ['takeover', 'U2'],
+          ['ack', 'U1'],
+        ]);
+      }),
+    );
+
+    it(
+      'acknowledges every alert of a storm digest through its representative',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a'), alert('b'), alert('c')], 'C1', T0);
+        const storm = { channel: 'C1', entryKey: '', windowMs: 60_000, threshold: 0, now: T0 };
+        const opened = await store.placeInStorm({ ...storm, alertId: 1 });
+        expect(opened.kind).toBe('opened');
+        await store.placeInStorm({ ...storm, alertId: 2 });
+        await store.acknowledge(1, 'U1', T0 + 1);
+        expect((await store.getAlert(2))?.ackedBy).toBe('U1');
+        expect((await store.getAlert(3))?.ackedBy).toBeUndefined();
+        // A member is not a representative: acknowledging it touches only itself.
+        await store.unacknowledge(2, 'U1', T0 + 2);
+        expect((await store.getAlert(1))?.ackedBy).toBe('U1');
+      }),
+    );
+
+    it(
+      'reserves one silence per alert however often the button is pressed, and records it',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        expect(await store.claimSilence(1, 'first', T0, T0 - 30_000)).toBe(true);
+        expect(await store.claimSilence(1, 'second', T0 + 10, T0 - 30_000)).toBe(false);
+        // Alertmanager refused: the reservation is given back and the next press may try again.
+        await store.releaseSilence(1, 'first');
+        expect(await store.claimSilence(1, 'third', T0 + 20, T0 - 30_000)).toBe(true);
+        await store.saveSilence(1, { token: 'third', silenceId: 'sil-1', until: T0 + 3_600_000, userId: 'U1', at: T0 });
+        expect(await store.getAlert(1)).toMatchObject({ silenceId: 'sil-1', silencedUntil: T0 + 3_600_000 });
+        expect(await store.claimSilence(1, 'fourth', T0 + 30, T0)).toBe(false);
+        expect(await store.clearSilence(1, 'sil-2', 'U2', T0 + 40)).toBe(false);
+        expect(await store.clearSilence(1, 'sil-1', 'U2', T0 + 40)).toBe(true);
+        expect((await store.recentActions(5)).map((a) => [a.kind, a.silenceId])).toEqual([
+          ['expire', 'sil-1'],
+          ['silence', 'sil-1'],
+        ]);
+        // A reservation left by a crash is taken over once it is stale.
+        expect(await store.claimSilence(1, 'crashed', T0 + 50, T0)).toBe(true);
+        expect(await store.claimSilence(1, 'later', T0 + 100_000, T0 + 60_000)).toBe(true);
+      }),
+    );
   });
 }

@@ -8,6 +8,9 @@
  */
 import type { Alert } from '../core/alerts/alert.js';
 import type {
+  AckOutcome,
+  AlertAction,
+  AlertActionKind,
   AlertStore,
   ChannelClaim,
   Delivery,
@@ -82,7 +85,12 @@ export function receiptStatements(alert: Alert, channel: string, now: number): [
 
 const ALERT_COLUMNS = `id, dedup_key, source, status, title, description, service, severity, status_code, starts_at,
   ends_at, url, labels, team_id, channel, parent_ts, explanation_ts, entry_id, confidence, fix_order, first_seen_at,
-  last_seen_at, resolved_at, repeat_count, parent_posting_at, explanation_posting_at, digest_id`;
+  last_seen_at, resolved_at, repeat_count, parent_posting_at, explanation_posting_at, digest_id, acked_by, acked_at,
+  silence_id, silenced_until`;
+
+/** The alert and, when it stands for a storm digest, every alert of that digest. */
+const ALERT_AND_DIGEST = `(id = ? OR (digest_id IS NOT NULL AND digest_id = (SELECT digest_id FROM alerts WHERE id = ?
+  AND id = (SELECT representative_alert_id FROM digests WHERE digests.id = alerts.digest_id))))`;
 
 const DELIVERY_COLUMNS = `id, alert_id, kind, channel, state, attempts, next_attempt_at, last_error, created_at, posting_at`;
 
@@ -573,6 +581,146 @@ export class SqlAlertStore implements AlertStore {
     return (results[2]?.changes ?? 0) + (results[3]?.changes ?? 0);
   }
 
+  // Acting on alerts from Slack ---------------------------------------------------------------------------
+
+  async acknowledge(alertId: number, userId: string, at: number): Promise<AckOutcome> {
+    const results = await this.db.unit([
+      stmt('SELECT acked_by FROM alerts WHERE id = ?', alertId),
+      stmt(
+        `INSERT INTO alert_actions (alert_id, kind, user_id, at)
+         SELECT id, CASE WHEN acked_by IS NULL THEN 'ack' ELSE 'takeover' END, ?, ? FROM alerts
+         WHERE id = ? AND (acked_by IS NULL OR acked_by <> ?)`,
+        userId,
+        at,
+        alertId,
+        userId,
+      ),
+      stmt(
+        `UPDATE alerts SET acked_by = ?, acked_at = ?, first_acked_at = coalesce(first_acked_at, ?)
+         WHERE ${ALERT_AND_DIGEST} AND (acked_by IS NULL OR acked_by <> ?)`,
+        userId,
+        at,
+        at,
+        alertId,
+        alertId,
+        userId,
+      ),
+    ]);
+    if ((results[1]?.changes ?? 0) === 0) return { kind: 'unchanged' };
+    const previous = optionalString(results[0]?.rows[0]?.acked_by);
+    return previous ? { kind: 'takeover', from: previous } : { kind: 'ack' };
+  }
+
+  async unacknowledge(alertId: number, userId: string, at: number): Promise<boolean> {
+    const results = await this.db.unit([
+      stmt(
+        `INSERT INTO alert_actions (alert_id, kind, user_id, at)
+         SELECT id, 'unack', ?, ? FROM alerts WHERE id = ? AND acked_by IS NOT NULL`,
+        userId,
+        at,
+        alertId,
+      ),
+      stmt(`UPDATE alerts SET acked_by = NULL, acked_at = NULL WHERE ${ALERT_AND_DIGEST}`, alertId, alertId),
+    ]);
+    return (results[0]?.changes ?? 0) > 0;
+  }
+
+  async claimSilence(alertId: number, token: string, now: number, staleBefore: number): Promise<boolean> {
+    // `pending:<time>:<token>` while Alertmanager is asked; a reservation older than staleBefore was abandoned.
+    const changes = await this.write(
+      stmt(
+        `UPDATE alerts SET silence_id = ? WHERE id = ? AND (silence_id IS NULL
+           OR (silence_id LIKE 'pending:%' AND CAST(substr(silence_id, 9, 13) AS INTEGER) < ?))`,
+        `pending:${String(now).padStart(13, '0')}:${token}`,
+        alertId,
+        staleBefore,
+      ),
+    );
+    return changes > 0;
+  }
+
+  async releaseSilence(alertId: number, token: string): Promise<void> {
+    await this.write(
+      stmt(`UPDATE alerts SET silence_id = NULL WHERE id = ? AND silence_id LIKE ?`, alertId, `pending:%:${token}`),
+    );
+  }
+
+  async saveSilence(
+    alertId: number,
+    silence: { token: string; silenceId: string; until: number; userId: string; at: number },
+  ): Promise<void> {
+    await this.write(
+      stmt(
+        `UPDATE alerts SET silence_id = ?, silenced_until = ? WHERE id = ? AND silence_id LIKE ?`,
+        silence.silenceId,
+        silence.until,
+        alertId,
+        `pending:%:${silence.token}`,
+      ),
+      stmt(
+        `INSERT INTO alert_actions (alert_id, kind, user_id, at, silence_id, until) VALUES (?, 'silence', ?, ?, ?, ?)`,
+        alertId,
+        silence.userId,
+        silence.at,
+        silence.silenceId,
+        silence.until,
+      ),
+    );
+  }
+
+  async clearSilence(alertId: number, silenceId: string, userId: string, at: number): Promise<boolean> {
+    const results = await this.db.unit([
+      stmt(
+        `INSERT INTO alert_actions (alert_id, kind, user_id, at, silence_id)
+         SELECT id, 'expire', ?, ?, silence_id FROM alerts WHERE id = ? AND silence_id = ?`,
+        userId,
+        at,
+        alertId,
+        silenceId,
+      ),
+      stmt(
+        'UPDATE alerts SET silence_id = NULL, silenced_until = NULL WHERE id = ? AND silence_id = ?',
+        alertId,
+        silenceId,
+      ),
+    ]);
+    return (results[1]?.changes ?? 0) > 0;
+  }
+
+  async recentActions(limit: number): Promise<AlertAction[]> {
+    const rows = await this.rows(
+      stmt(
+        `SELECT x.alert_id, a.title, x.kind, x.user_id, x.at, x.silence_id, x.until
+         FROM alert_actions x JOIN alerts a ON a.id = x.alert_id ORDER BY x.id DESC LIMIT ?`,
+        limit,
+      ),
+    );
+    return rows.map((row) => ({
+      alertId: Number(row.alert_id),
+      alertTitle: String(row.title),
+      kind: row.kind as AlertActionKind,
+      userId: String(row.user_id),
+      at: Number(row.at),
+      silenceId: optionalString(row.silence_id),
+      until: optionalNumber(row.until),
+    }));
+  }
+
+  async ackMedians(): Promise<Map<string, number>> {
+    // The median per entry with window functions: row number against the count, inside SQLite.
+    const rows = await this.rows(
+      stmt(
+        `SELECT entry_id, avg(ms) AS median FROM (
+           SELECT entry_id, first_acked_at - first_seen_at AS ms,
+                  row_number() OVER (PARTITION BY entry_id ORDER BY first_acked_at - first_seen_at) AS rn,
+                  count(*) OVER (PARTITION BY entry_id) AS n
+           FROM alerts WHERE first_acked_at IS NOT NULL AND entry_id IS NOT NULL)
+         WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY entry_id`,
+      ),
+    );
+    return new Map(rows.map((row) => [String(row.entry_id), Math.round(Number(row.median) / 1000)]));
+  }
+
   // Rate limits shared by every isolate -----------------------------------------------------------------
 
   async countRequest(key: string, windowStart: number): Promise<number> {
@@ -634,6 +782,10 @@ function toStoredAlert(row: Record<string, unknown>): StoredAlert {
     parentPostingAt: optionalNumber(row.parent_posting_at),
     explanationPostingAt: optionalNumber(row.explanation_posting_at),
     digestId: optionalNumber(row.digest_id),
+    ackedBy: optionalString(row.acked_by),
+    ackedAt: optionalNumber(row.acked_at),
+    silenceId: optionalString(row.silence_id),
+    silencedUntil: optionalNumber(row.silenced_until),
   };
 }
 
