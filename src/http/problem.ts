@@ -33,12 +33,13 @@ export interface Problem {
 
 export const PROBLEM_BASE = 'https://apierr.dev/problems/';
 
-export function problemBody(problem: Problem, instance?: string) {
+export function problemBody(problem: Problem, instance?: string, requestId?: string) {
   const { type, pointer, field, ...rest } = problem;
   return {
     type: `${PROBLEM_BASE}${type}`,
     ...rest,
     ...(instance ? { instance } : {}),
+    ...(requestId ? { requestId } : {}),
     ...(pointer !== undefined || field !== undefined
       ? {
           errors: [
@@ -54,7 +55,7 @@ export function problemBody(problem: Problem, instance?: string) {
 }
 
 export function problem(c: Context, p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problemBody(p, new URL(c.req.url).pathname)), {
+  return new Response(JSON.stringify(problemBody(p, new URL(c.req.url).pathname, c.get('requestId'))), {
     status: p.status,
     headers: { 'content-type': 'application/problem+json', ...headers },
   });

@@ -4,10 +4,11 @@
  * Hono app on @hono/node-server; Slack through Bolt (HTTP or Socket Mode), or offline.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
-import { SOURCES } from '../core/alerts/sources/index.js';
+import { SOURCE_NAMES, SOURCES } from '../core/alerts/sources/index.js';
 import { type Config, parseConfig } from '../core/config.js';
 import { ApierrError } from '../core/errors.js';
 import { parseBundle } from '../core/knowledge/bundle.js';
@@ -18,10 +19,14 @@ import { DEFAULT_RETRY } from '../core/use-cases/deliver.js';
 import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
 import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
 import { createApp } from '../http/app.js';
+import { createMetricsApp, type MetricsEndpoint } from '../http/routes/metrics.js';
 import type { HttpServices } from '../http/services.js';
+import { createPromMetrics } from '../metrics/prom.js';
 import { createBoltSlack } from '../slack/bolt/app.js';
+import { meteredSlack } from '../slack/metered.js';
 import { createOfflineSlack } from '../slack/offline.js';
 import { createWebApiSlack } from '../slack/web-api.js';
+import { outboxBacklog } from '../store/outbox-backlog.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createOutboxLoop } from './outbox-loop.js';
 
@@ -43,9 +48,16 @@ async function withTimeout<T>(work: Promise<T> | undefined, ms: number, message:
 }
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 
+/** apierr's version, for apierr_build_info (package.json sits two levels up from src/runtime and dist/runtime). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where GET /metrics is served: `url` itself, or the METRICS_PORT listener's base URL. */
+  metricsUrl: string;
   config: Config;
   services: HttpServices;
   /** Stops accepting, finishes the delivery in flight, closes the database. */
@@ -75,17 +87,28 @@ export async function startServer(
   const logger: Logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'apierr' } });
   const clock: Clock = options.clock ?? { now: () => Date.now() };
 
-  const { store, close: closeStore } = openSqliteStore(config.databasePath);
+  const { store, db, close: closeStore } = openSqliteStore(config.databasePath);
   const bundle = parseBundle(KNOWLEDGE_BUNDLE_JSON);
   const matcher = createMatcher(bundle.entries);
+  const prom = createPromMetrics({
+    sources: SOURCE_NAMES,
+    entryIds: bundle.entries.map((entry) => entry.id),
+    version: VERSION,
+    runtime: `node ${process.version}`,
+    backlog: () => outboxBacklog(db, clock.now()),
+  });
+  const metricsEndpoint: MetricsEndpoint = { exposition: prom.exposition, token: config.metrics.token };
 
   const slack: SlackPort = config.slack
-    ? createWebApiSlack({
-        token: config.slack.botToken,
-        apiUrl: config.slack.apiUrl,
-        logger,
-        timeoutMs: options.slackTimeoutMs,
-      })
+    ? meteredSlack(
+        createWebApiSlack({
+          token: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
+          logger,
+          timeoutMs: options.slackTimeoutMs,
+        }),
+        { metrics: prom.metrics, logger },
+      )
     : createOfflineSlack(logger);
   const core: CoreServices = {
     store,
@@ -96,6 +119,7 @@ export async function startServer(
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: options.storm ?? config.storm,
+    metrics: prom.metrics,
   };
   const outbox = createOutboxLoop(core, {
     pacingMs: options.pacingMs ?? config.postIntervalMs,
@@ -114,6 +138,7 @@ export async function startServer(
     apiToken: config.apiToken,
     slackEvents: bolt?.handle,
     slackMode: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'offline',
+    metricsEndpoint: config.metrics.port === undefined ? metricsEndpoint : undefined,
   };
 
   const app = createApp(services);
@@ -122,6 +147,27 @@ export async function startServer(
       resolve({ server, port: info.port }),
     );
   });
+  // METRICS_PORT: /metrics on a listener of its own (and not on PORT), only when the operator asks.
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
+          const server = serve(
+            {
+              fetch: createMetricsApp(metricsEndpoint).fetch,
+              port: config.metrics.port,
+              hostname: options.hostname ?? '0.0.0.0',
+            },
+            (info) => resolve({ server, port: info.port }),
+          );
+        });
+  const closeMetricsServer = () =>
+    new Promise<void>((resolve) => {
+      if (!metricsServer) return resolve();
+      metricsServer.server.close(() => resolve());
+      // A scraper's keep-alive connection would hold the close open; a scrape in flight can be lost.
+      (metricsServer.server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
   outbox.start();
   // Retention: old alert payloads go, fix outcomes stay (they are what ranks the fixes).
   const prune = () =>
@@ -141,6 +187,7 @@ export async function startServer(
     // A start that fails must not leave the server, the outbox, the timers or the database open.
     clearInterval(pruneTimer);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeMetricsServer();
     await outbox.stop();
     await bolt?.stop().catch(() => undefined);
     closeStore();
@@ -156,6 +203,8 @@ export async function startServer(
       slack: config.slack ? (config.slack.appToken ? 'socket-mode' : 'http') : 'offline',
       channel: core.alertChannel,
       entries: bundle.entries.length,
+      metrics: metricsServer ? `:${metricsServer.port}/metrics` : '/metrics',
+      metricsAuth: config.metrics.token ? 'bearer' : 'open',
     },
     config.slack ? 'apierr is listening' : 'apierr is listening in offline mode: Slack messages are logged, not sent',
   );
@@ -170,6 +219,7 @@ export async function startServer(
         // Idle keep-alive connections would hold the close open until they time out.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      await closeMetricsServer();
       clearInterval(pruneTimer);
       await bolt?.stop();
       await outbox.stop();
@@ -177,7 +227,9 @@ export async function startServer(
     })();
     return closing;
   };
-  return { url: `http://127.0.0.1:${port}`, port, config, services, close };
+  const url = `http://127.0.0.1:${port}`;
+  const metricsUrl = metricsServer ? `http://127.0.0.1:${metricsServer.port}` : url;
+  return { url, port, metricsUrl, config, services, close };
 }
 
 async function main(): Promise<void> {

@@ -145,10 +145,12 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
     const open = await services.store.findOpenDigest(channel, entryKey, since);
     if (open) {
       await services.store.joinDigest(open.id, alert.id, now);
+      services.metrics?.alertMatched(entry?.id, best?.confidence);
       return;
     }
     if ((await services.store.countRecentPosts(channel, entryKey, since)) >= storm.threshold) {
       const digest = await services.store.openDigest({ channel, entryKey, alertId: alert.id, now });
+      services.metrics?.digestOpened();
       await postDigest(services, digest, alert, entry, best, result.matches);
       return;
     }
@@ -196,6 +198,7 @@ async function postExplanation(
     confidence: best?.confidence,
     fixOrder: fixes.slice(0, 9).map((fix) => fix.id),
   });
+  services.metrics?.alertMatched(entry?.id, best?.confidence);
 }
 
 /** Posts a storm's digest message and, in its thread, the explanation of the alert that opened it. */

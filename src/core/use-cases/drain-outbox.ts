@@ -121,6 +121,7 @@ async function record(services: CoreServices, delivery: Delivery, outcome: Deliv
     { delivery: delivery.id, kind: delivery.kind, alert: delivery.alertId, reason: outcome.reason },
     'Slack delivery failed permanently',
   );
+  services.metrics?.deliveryFailed();
   await services.store.markDelivery(delivery.id, {
     state: 'failed',
     attempts,
