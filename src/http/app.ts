@@ -7,10 +7,10 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { allowedMethods } from './method-not-allowed.js';
 import { limitBody } from './middleware/body-limit.js';
 import { apiCors } from './middleware/cors.js';
+import { requestIds } from './middleware/request-id.js';
 import { problem } from './problem.js';
 import { apiRoutes } from './routes/api.js';
 import { serveMetrics } from './routes/metrics.js';
@@ -27,7 +27,7 @@ export function createApp(services: HttpServices | ServicesResolver): Hono<Env> 
   const app = new Hono<Env>();
 
   // One id per request (or the sender's own X-Request-Id), echoed in the answer, problem bodies and logs.
-  app.use('*', requestId());
+  app.use('*', requestIds());
   app.use('*', async (c, next) => {
     c.set('services', await resolve(c));
     await next();

@@ -55,8 +55,13 @@ export function problemBody(problem: Problem, instance?: string, requestId?: str
 }
 
 export function problem(c: Context, p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problemBody(p, new URL(c.req.url).pathname, c.get('requestId'))), {
+  const requestId: string | undefined = c.get('requestId');
+  return new Response(JSON.stringify(problemBody(p, new URL(c.req.url).pathname, requestId)), {
     status: p.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+      ...headers,
+    },
   });
 }

@@ -146,7 +146,12 @@ export function createPromMetrics(options: PromMetricsOptions): PromMetrics {
   for (const method of SLACK_METHODS) for (const outcome of SLACK_OUTCOMES) slackCalls.inc({ method, outcome }, 0);
   for (const kind of SLASH_COMMAND_KINDS) slashCommands.inc({ kind }, 0);
 
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.processMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // Gauges that prom-client names with _total, which `promtool check metrics` rightly flags as misleading.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      registry.removeSingleMetric(name);
+  }
 
   const metrics: Metrics = {
     webhookRequest(name, outcome, status) {

@@ -8,9 +8,9 @@
  * app.get('/metrics', serveMetrics((c) => c.var.services.metricsEndpoint));
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { MetricsExposition } from '../../core/metrics.js';
 import { requireBearer } from '../middleware/bearer.js';
+import { requestIds } from '../middleware/request-id.js';
 import { problem } from '../problem.js';
 
 export interface MetricsEndpoint {
@@ -40,7 +40,7 @@ export function serveMetrics(endpoint: (c: Context) => MetricsEndpoint | undefin
 /** The app of its own that `METRICS_PORT` serves: `GET /metrics` and nothing else. */
 export function createMetricsApp(endpoint: MetricsEndpoint): Hono {
   const app = new Hono();
-  app.use('*', requestId());
+  app.use('*', requestIds());
   app.get(
     '/metrics',
     serveMetrics(() => endpoint),
