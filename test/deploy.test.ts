@@ -17,6 +17,9 @@ import { AMTOOL_INSTALL_HINT, findBinary, inCI, PROMETHEUS_INSTALL_HINT, runTool
 const deploy = (path: string) => fileURLToPath(new URL(`../deploy/${path}`, import.meta.url));
 const read = (path: string) => readFileSync(deploy(path), 'utf8');
 
+/** How a panel names the datasource variable (a Grafana variable, not a JavaScript placeholder). */
+const DATASOURCE_UID = ['$', '{datasource}'].join('');
+
 /** Series Prometheus adds itself for every target. */
 const PROMETHEUS_OWN = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
 
@@ -62,8 +65,8 @@ describe('the Grafana dashboard', () => {
     const variable = dashboard.templating.list.find((v) => v.name === 'datasource');
     expect(variable).toMatchObject({ type: 'datasource', query: 'prometheus' });
     for (const panel of queryPanels) {
-      expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
-      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe('${datasource}');
+      expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: DATASOURCE_UID });
+      for (const target of panel.targets ?? []) expect(target.datasource?.uid).toBe(DATASOURCE_UID);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { valueOf } from '../../test/helpers/exposition.js';
+import { sampleValue } from '../../test/helpers/exposition.js';
 import { METRIC_DEFINITIONS } from '../core/metrics.js';
 import { createPromMetrics } from './prom.js';
 
@@ -24,7 +24,7 @@ describe('the prom-client metrics', () => {
         .sort(),
     );
     expect(text).toContain('apierr_build_info{version="1.2.3",runtime="node v22.0.0"} 1');
-    expect(valueOf(text, 'apierr_knowledge_entries')).toBe(2);
+    expect(sampleValue(text, 'apierr_knowledge_entries')).toBe(2);
   });
 
   it('counts labels from the fixed sets only: an unknown source or entry is "other"', async () => {
@@ -41,16 +41,16 @@ describe('the prom-client metrics', () => {
     metrics.fixRecorded('injected"label');
     const text = await exposition.render();
     expect(
-      valueOf(text, 'apierr_webhook_requests_total', { source: 'generic', outcome: 'accepted', code: '202' }),
+      sampleValue(text, 'apierr_webhook_requests_total', { source: 'generic', outcome: 'accepted', code: '202' }),
     ).toBe(1);
-    expect(valueOf(text, 'apierr_webhook_requests_total', { source: 'other', outcome: 'unknown_source' })).toBe(1);
-    expect(valueOf(text, 'apierr_alerts_received_total', { source: 'alertmanager' })).toBe(5);
-    expect(valueOf(text, 'apierr_alerts_received_total', { source: 'other' })).toBe(1);
-    expect(valueOf(text, 'apierr_alerts_matched_total', { entry: 'http-429', confidence: 'high' })).toBe(1);
-    expect(valueOf(text, 'apierr_alerts_matched_total', { entry: 'http-502', confidence: 'low' })).toBe(1);
-    expect(valueOf(text, 'apierr_alerts_matched_total', { entry: 'other', confidence: 'medium' })).toBe(1);
-    expect(valueOf(text, 'apierr_alerts_matched_total', { entry: 'none', confidence: 'none' })).toBe(1);
-    expect(valueOf(text, 'apierr_fixes_recorded_total', { entry: 'other' })).toBe(1);
+    expect(sampleValue(text, 'apierr_webhook_requests_total', { source: 'other', outcome: 'unknown_source' })).toBe(1);
+    expect(sampleValue(text, 'apierr_alerts_received_total', { source: 'alertmanager' })).toBe(5);
+    expect(sampleValue(text, 'apierr_alerts_received_total', { source: 'other' })).toBe(1);
+    expect(sampleValue(text, 'apierr_alerts_matched_total', { entry: 'http-429', confidence: 'high' })).toBe(1);
+    expect(sampleValue(text, 'apierr_alerts_matched_total', { entry: 'http-502', confidence: 'low' })).toBe(1);
+    expect(sampleValue(text, 'apierr_alerts_matched_total', { entry: 'other', confidence: 'medium' })).toBe(1);
+    expect(sampleValue(text, 'apierr_alerts_matched_total', { entry: 'none', confidence: 'none' })).toBe(1);
+    expect(sampleValue(text, 'apierr_fixes_recorded_total', { entry: 'other' })).toBe(1);
     expect(text).not.toContain('xxxx');
     expect(text).not.toContain('made-up');
     expect(text).not.toContain('injected');
@@ -63,17 +63,19 @@ describe('the prom-client metrics', () => {
     metrics.retryAfterWait(30);
     const text = await exposition.render();
     expect(
-      valueOf(text, 'apierr_slack_call_duration_seconds_bucket', {
+      sampleValue(text, 'apierr_slack_call_duration_seconds_bucket', {
         method: 'chat.postMessage',
         outcome: 'ok',
         le: '0.05',
       }),
     ).toBe(1);
-    expect(valueOf(text, 'apierr_slack_calls_total', { method: 'chat.postMessage', outcome: 'rate_limited' })).toBe(1);
-    expect(valueOf(text, 'apierr_slack_calls_total', { method: 'chat.update', outcome: 'ok' })).toBe(0);
-    expect(valueOf(text, 'apierr_slack_retry_after_seconds_bucket', { le: '10' })).toBe(0);
-    expect(valueOf(text, 'apierr_slack_retry_after_seconds_bucket', { le: '30' })).toBe(1);
-    expect(valueOf(text, 'apierr_slack_retry_after_seconds_sum')).toBe(30);
+    expect(sampleValue(text, 'apierr_slack_calls_total', { method: 'chat.postMessage', outcome: 'rate_limited' })).toBe(
+      1,
+    );
+    expect(sampleValue(text, 'apierr_slack_calls_total', { method: 'chat.update', outcome: 'ok' })).toBe(0);
+    expect(sampleValue(text, 'apierr_slack_retry_after_seconds_bucket', { le: '10' })).toBe(0);
+    expect(sampleValue(text, 'apierr_slack_retry_after_seconds_bucket', { le: '30' })).toBe(1);
+    expect(sampleValue(text, 'apierr_slack_retry_after_seconds_sum')).toBe(30);
   });
 
   it('reads the outbox backlog once per scrape, at scrape time', async () => {
@@ -85,10 +87,10 @@ describe('the prom-client metrics', () => {
     });
     const first = await exposition.render();
     expect(reads).toBe(1);
-    expect(valueOf(first, 'apierr_outbox_pending_deliveries')).toBe(3);
-    expect(valueOf(first, 'apierr_outbox_oldest_pending_age_seconds')).toBe(42.5);
+    expect(sampleValue(first, 'apierr_outbox_pending_deliveries')).toBe(3);
+    expect(sampleValue(first, 'apierr_outbox_oldest_pending_age_seconds')).toBe(42.5);
     pending = 0;
-    expect(valueOf(await exposition.render(), 'apierr_outbox_pending_deliveries')).toBe(0);
+    expect(sampleValue(await exposition.render(), 'apierr_outbox_pending_deliveries')).toBe(0);
     expect(reads).toBe(2);
   });
 
@@ -96,7 +98,7 @@ describe('the prom-client metrics', () => {
     const a = make();
     const b = make();
     a.metrics.deliveryFailed();
-    expect(valueOf(await a.exposition.render(), 'apierr_deliveries_failed_total')).toBe(1);
-    expect(valueOf(await b.exposition.render(), 'apierr_deliveries_failed_total')).toBe(0);
+    expect(sampleValue(await a.exposition.render(), 'apierr_deliveries_failed_total')).toBe(1);
+    expect(sampleValue(await b.exposition.render(), 'apierr_deliveries_failed_total')).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_DEFINITIONS } from '../../src/core/metrics.js';
 import type { Logger } from '../../src/core/ports.js';
 import { ALERT_CHANNEL, startTestApp, TEAM_ID, type TestApp, webhookFixture } from '../helpers/app-harness.js';
-import { valueOf } from '../helpers/exposition.js';
+import { sampleValue } from '../helpers/exposition.js';
 import { findBinary, inCI, PROMETHEUS_INSTALL_HINT, runTool } from '../helpers/prometheus.js';
 
 interface LogLine {
@@ -63,7 +63,7 @@ describe('GET /metrics on the running server', () => {
       expect(text).toContain(`# TYPE ${definition.name} ${definition.type}`);
     }
     expect(text).toMatch(/^apierr_build_info\{version="0\.1\.0",runtime="node v\d+\.\d+\.\d+"\} 1$/m);
-    expect(valueOf(text, 'apierr_knowledge_entries')).toBe(app.server.services.entries.size);
+    expect(sampleValue(text, 'apierr_knowledge_entries')).toBe(app.server.services.entries.size);
     // Series for every source exist from the start, at 0.
     expect(text).toContain('apierr_alerts_received_total{source="alertmanager"} 0');
     expect(text).toContain('process_cpu_seconds_total');
@@ -81,7 +81,7 @@ describe('GET /metrics on the running server', () => {
     await app.settle();
 
     const text = await scrape(app.url);
-    const requests = (labels: Record<string, string>) => valueOf(text, 'apierr_webhook_requests_total', labels);
+    const requests = (labels: Record<string, string>) => sampleValue(text, 'apierr_webhook_requests_total', labels);
     expect(requests({ source: 'alertmanager', outcome: 'accepted', code: '202' })).toBe(1);
     expect(requests({ source: 'alertmanager', outcome: 'duplicate', code: '200' })).toBe(1);
     expect(requests({ source: 'grafana', outcome: 'unauthorized', code: '401' })).toBe(1);
@@ -92,12 +92,12 @@ describe('GET /metrics on the running server', () => {
     expect(text).not.toContain('evil-source-4711');
 
     // Both deliveries of the two-alert notification were parsed; only the first was new.
-    expect(valueOf(text, 'apierr_alerts_received_total', { source: 'alertmanager' })).toBe(4);
-    expect(valueOf(text, 'apierr_alerts_matched_total')).toBe(2);
-    expect(valueOf(text, 'apierr_slack_calls_total', { method: 'chat.postMessage', outcome: 'ok' })).toBe(4);
-    expect(valueOf(text, 'apierr_slack_call_duration_seconds_count', { method: 'chat.postMessage' })).toBe(4);
-    expect(valueOf(text, 'apierr_outbox_pending_deliveries')).toBe(0);
-    expect(valueOf(text, 'apierr_outbox_oldest_pending_age_seconds')).toBe(0);
+    expect(sampleValue(text, 'apierr_alerts_received_total', { source: 'alertmanager' })).toBe(4);
+    expect(sampleValue(text, 'apierr_alerts_matched_total')).toBe(2);
+    expect(sampleValue(text, 'apierr_slack_calls_total', { method: 'chat.postMessage', outcome: 'ok' })).toBe(4);
+    expect(sampleValue(text, 'apierr_slack_call_duration_seconds_count', { method: 'chat.postMessage' })).toBe(4);
+    expect(sampleValue(text, 'apierr_outbox_pending_deliveries')).toBe(0);
+    expect(sampleValue(text, 'apierr_outbox_oldest_pending_age_seconds')).toBe(0);
   });
 
   it('reads the outbox backlog from the store at scrape time', async () => {
@@ -106,10 +106,10 @@ describe('GET /metrics on the running server', () => {
     expect((await app.webhook('generic', genericAlert('backlog-1'))).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const during = await scrape(app.url);
-    expect(valueOf(during, 'apierr_outbox_pending_deliveries')).toBe(1);
-    expect(valueOf(during, 'apierr_outbox_oldest_pending_age_seconds')).toBeGreaterThan(0.1);
+    expect(sampleValue(during, 'apierr_outbox_pending_deliveries')).toBe(1);
+    expect(sampleValue(during, 'apierr_outbox_oldest_pending_age_seconds')).toBeGreaterThan(0.1);
     await app.settle();
-    expect(valueOf(await scrape(app.url), 'apierr_outbox_pending_deliveries')).toBe(0);
+    expect(sampleValue(await scrape(app.url), 'apierr_outbox_pending_deliveries')).toBe(0);
   });
 
   it('counts a Slack 429 as rate_limited and observes the Retry-After Slack asked for', async () => {
@@ -119,7 +119,7 @@ describe('GET /metrics on the running server', () => {
     await app.settle();
     const after = await scrape(app.url);
     const delta = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(delta('apierr_slack_calls_total', { method: 'chat.postMessage', outcome: 'rate_limited' })).toBe(1);
     expect(delta('apierr_slack_retry_after_seconds_count')).toBe(1);
     expect(delta('apierr_slack_retry_after_seconds_sum')).toBe(1);
@@ -132,7 +132,7 @@ describe('GET /metrics on the running server', () => {
     await app.settle();
     const after = await scrape(app.url);
     const delta = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(delta('apierr_slack_calls_total', { method: 'chat.postMessage', outcome: 'permanent' })).toBe(1);
     expect(delta('apierr_deliveries_failed_total')).toBe(1);
   });
@@ -159,10 +159,10 @@ describe('GET /metrics on the running server', () => {
     expect((await reaction('reaction_removed', 'Ev0METRICS02')).status).toBe(200);
 
     const text = await scrape(app.url);
-    expect(valueOf(text, 'apierr_slash_commands_total', { kind: 'explain' })).toBe(1);
-    expect(valueOf(text, 'apierr_slash_commands_total', { kind: 'help' })).toBe(1);
-    expect(valueOf(text, 'apierr_fixes_recorded_total', { entry: 'http-429' })).toBe(1);
-    expect(valueOf(text, 'apierr_fix_corrections_total')).toBe(1);
+    expect(sampleValue(text, 'apierr_slash_commands_total', { kind: 'explain' })).toBe(1);
+    expect(sampleValue(text, 'apierr_slash_commands_total', { kind: 'help' })).toBe(1);
+    expect(sampleValue(text, 'apierr_fixes_recorded_total', { entry: 'http-429' })).toBe(1);
+    expect(sampleValue(text, 'apierr_fix_corrections_total')).toBe(1);
   });
 
   it('puts one request id in the X-Request-Id header, the problem body and the request log line', async () => {
@@ -252,7 +252,7 @@ describe('METRICS_PORT', () => {
     expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
     expect((await app.webhook('generic', genericAlert('port-1'))).status).toBe(202);
     const text = await scrape(app.server.metricsUrl);
-    expect(valueOf(text, 'apierr_webhook_requests_total', { source: 'generic', outcome: 'accepted' })).toBe(1);
+    expect(sampleValue(text, 'apierr_webhook_requests_total', { source: 'generic', outcome: 'accepted' })).toBe(1);
     expect((await fetch(`${app.server.metricsUrl}/webhooks/generic`, { method: 'POST' })).status).toBe(404);
     await app.settle();
   });

@@ -26,7 +26,7 @@ export function parseSamples(text: string): Sample[] {
 }
 
 /** The sum of the samples of `name` whose labels include `labels` (0 when there is none). */
-export function valueOf(text: string, name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number {
   return parseSamples(text)
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);
