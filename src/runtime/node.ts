@@ -4,11 +4,10 @@
  * Hono app on @hono/node-server; Slack through Bolt (HTTP or Socket Mode), or offline.
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
-import { SOURCE_NAMES, SOURCES } from '../core/alerts/sources/index.js';
+import { SOURCES } from '../core/alerts/sources/index.js';
 import { type Config, parseConfig } from '../core/config.js';
 import { ApierrError } from '../core/errors.js';
 import { parseBundle } from '../core/knowledge/bundle.js';
@@ -19,14 +18,12 @@ import { DEFAULT_RETRY } from '../core/use-cases/deliver.js';
 import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
 import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
 import { createApp } from '../http/app.js';
-import { createMetricsApp, type MetricsEndpoint } from '../http/routes/metrics.js';
 import type { HttpServices } from '../http/services.js';
-import { createPromMetrics } from '../metrics/prom.js';
+import { createNodeMetrics } from '../metrics/node.js';
 import { createBoltSlack } from '../slack/bolt/app.js';
 import { meteredSlack } from '../slack/metered.js';
 import { createOfflineSlack } from '../slack/offline.js';
 import { createWebApiSlack } from '../slack/web-api.js';
-import { outboxBacklog } from '../store/outbox-backlog.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createOutboxLoop } from './outbox-loop.js';
 
@@ -47,11 +44,6 @@ async function withTimeout<T>(work: Promise<T> | undefined, ms: number, message:
   }
 }
 const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
-
-/** apierr's version, for apierr_build_info (package.json sits two levels up from src/runtime and dist/runtime). */
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 export interface RunningServer {
   url: string;
@@ -90,14 +82,7 @@ export async function startServer(
   const { store, db, close: closeStore } = openSqliteStore(config.databasePath);
   const bundle = parseBundle(KNOWLEDGE_BUNDLE_JSON);
   const matcher = createMatcher(bundle.entries);
-  const prom = createPromMetrics({
-    sources: SOURCE_NAMES,
-    entryIds: bundle.entries.map((entry) => entry.id),
-    version: VERSION,
-    runtime: `node ${process.version}`,
-    backlog: () => outboxBacklog(db, clock.now()),
-  });
-  const metricsEndpoint: MetricsEndpoint = { exposition: prom.exposition, token: config.metrics.token };
+  const nodeMetrics = createNodeMetrics(config.metrics, { db, entryIds: bundle.entries.map((e) => e.id), clock });
 
   const slack: SlackPort = config.slack
     ? meteredSlack(
@@ -107,7 +92,7 @@ export async function startServer(
           logger,
           timeoutMs: options.slackTimeoutMs,
         }),
-        { metrics: prom.metrics, logger },
+        { metrics: nodeMetrics.metrics, logger },
       )
     : createOfflineSlack(logger);
   const core: CoreServices = {
@@ -119,7 +104,7 @@ export async function startServer(
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: options.storm ?? config.storm,
-    metrics: prom.metrics,
+    metrics: nodeMetrics.metrics,
   };
   const outbox = createOutboxLoop(core, {
     pacingMs: options.pacingMs ?? config.postIntervalMs,
@@ -138,7 +123,7 @@ export async function startServer(
     apiToken: config.apiToken,
     slackEvents: bolt?.handle,
     slackMode: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'offline',
-    metricsEndpoint: config.metrics.port === undefined ? metricsEndpoint : undefined,
+    metricsEndpoint: nodeMetrics.mainEndpoint,
   };
 
   const app = createApp(services);
@@ -147,27 +132,8 @@ export async function startServer(
       resolve({ server, port: info.port }),
     );
   });
-  // METRICS_PORT: /metrics on a listener of its own (and not on PORT), only when the operator asks.
-  const metricsServer =
-    config.metrics.port === undefined
-      ? undefined
-      : await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-          const server = serve(
-            {
-              fetch: createMetricsApp(metricsEndpoint).fetch,
-              port: config.metrics.port,
-              hostname: options.hostname ?? '0.0.0.0',
-            },
-            (info) => resolve({ server, port: info.port }),
-          );
-        });
-  const closeMetricsServer = () =>
-    new Promise<void>((resolve) => {
-      if (!metricsServer) return resolve();
-      metricsServer.server.close(() => resolve());
-      // A scraper's keep-alive connection would hold the close open; a scrape in flight can be lost.
-      (metricsServer.server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    });
+  const url = `http://127.0.0.1:${port}`;
+  const metricsUrl = (await nodeMetrics.listen(options.hostname ?? '0.0.0.0')) ?? url;
   outbox.start();
   // Retention: old alert payloads go, fix outcomes stay (they are what ranks the fixes).
   const prune = () =>
@@ -187,7 +153,7 @@ export async function startServer(
     // A start that fails must not leave the server, the outbox, the timers or the database open.
     clearInterval(pruneTimer);
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await closeMetricsServer();
+    await nodeMetrics.close();
     await outbox.stop();
     await bolt?.stop().catch(() => undefined);
     closeStore();
@@ -203,7 +169,7 @@ export async function startServer(
       slack: config.slack ? (config.slack.appToken ? 'socket-mode' : 'http') : 'offline',
       channel: core.alertChannel,
       entries: bundle.entries.length,
-      metrics: metricsServer ? `:${metricsServer.port}/metrics` : '/metrics',
+      metrics: `${metricsUrl}/metrics`,
       metricsAuth: config.metrics.token ? 'bearer' : 'open',
     },
     config.slack ? 'apierr is listening' : 'apierr is listening in offline mode: Slack messages are logged, not sent',
@@ -219,7 +185,7 @@ export async function startServer(
         // Idle keep-alive connections would hold the close open until they time out.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
-      await closeMetricsServer();
+      await nodeMetrics.close();
       clearInterval(pruneTimer);
       await bolt?.stop();
       await outbox.stop();
@@ -227,8 +193,6 @@ export async function startServer(
     })();
     return closing;
   };
-  const url = `http://127.0.0.1:${port}`;
-  const metricsUrl = metricsServer ? `http://127.0.0.1:${metricsServer.port}` : url;
   return { url, port, metricsUrl, config, services, close };
 }
 
