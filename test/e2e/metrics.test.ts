@@ -241,7 +241,7 @@ describe('METRICS_TOKEN', () => {
 describe('METRICS_PORT', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ env: { METRICS_PORT: '0' } });
+    app = await startTestApp({ env: { METRICS_PORT: '0', WEBHOOK_RATE_LIMIT: '2' } });
   });
   afterAll(async () => {
     await app?.close();
@@ -255,5 +255,35 @@ describe('METRICS_PORT', () => {
     expect(sampleValue(text, 'apierr_webhook_requests_total', { source: 'generic', outcome: 'accepted' })).toBe(1);
     expect((await fetch(`${app.server.metricsUrl}/webhooks/generic`, { method: 'POST' })).status).toBe(404);
     await app.settle();
+  });
+
+  it('counts a sender over WEBHOOK_RATE_LIMIT as rate_limited', async () => {
+    let status = 0;
+    for (let i = 0; i < 5 && status !== 429; i++)
+      status = (await app.webhook('generic', genericAlert(`rl-${i}`))).status;
+    expect(status).toBe(429);
+    const text = await scrape(app.server.metricsUrl);
+    expect(
+      sampleValue(text, 'apierr_webhook_requests_total', { source: 'generic', outcome: 'rate_limited', code: '429' }),
+    ).toBe(1);
+    await app.settle();
+  });
+});
+
+describe('an alert storm', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ start: { storm: { threshold: 1, windowMs: 60_000 } } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('counts the digest it opened, and every alert of it as matched', async () => {
+    for (let i = 0; i < 4; i++) expect((await app.webhook('generic', genericAlert(`storm-${i}`))).status).toBe(202);
+    await app.settle();
+    const text = await scrape(app.url);
+    expect(sampleValue(text, 'apierr_storm_digests_opened_total')).toBe(1);
+    expect(sampleValue(text, 'apierr_alerts_matched_total', { entry: 'http-429' })).toBe(4);
   });
 });
