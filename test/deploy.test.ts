@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SOURCE_NAMES } from '../src/core/alerts/sources/index.js';
+import { parseBundle } from '../src/core/knowledge/bundle.js';
+import { createMatcher } from '../src/core/knowledge/matcher.js';
+import { KNOWLEDGE_BUNDLE_JSON } from '../src/generated/knowledge-bundle.js';
 import { createPromMetrics } from '../src/metrics/prom.js';
 import { exposedNames, metricNamesIn } from './helpers/exposition.js';
 import { AMTOOL_INSTALL_HINT, findBinary, inCI, PROMETHEUS_INSTALL_HINT, runTool } from './helpers/prometheus.js';
@@ -137,6 +140,29 @@ describe('the alerting rules', () => {
     const statusCodes = Object.fromEntries(rules.map((r) => [r.alert, r.labels?.status_code]));
     expect(statusCodes.ApierrSlackRateLimited).toBe('429');
     expect(statusCodes.ApierrWebhookRejections).toBe('{{ $labels.code }}');
+  });
+
+  it('are explained by apierr itself when Alertmanager sends them back to it', () => {
+    const matcher = createMatcher(parseBundle(KNOWLEDGE_BUNDLE_JSON).entries);
+    const labels: Record<string, string> = { instance: 'apierr:3000', source: 'grafana', code: '401', job: 'apierr' };
+    const fill = (template: string) =>
+      template
+        .replace(/\{\{\s*\$labels\.(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '')
+        .replace(/\{\{[^}]*\}\}/g, '3');
+    const best = Object.fromEntries(
+      rules.map((rule) => {
+        const text = `${fill(rule.annotations?.summary ?? '')}\n${fill(rule.annotations?.description ?? '')}`;
+        const statusCode = rule.labels?.status_code ? Number(fill(rule.labels.status_code)) : undefined;
+        const [match] = matcher.match(text, { statusCode }).matches;
+        return [rule.alert, match && match.confidence >= 0.5 ? match.id : undefined];
+      }),
+    );
+    expect(best).toMatchObject({
+      ApierrDown: 'upstream-connection',
+      ApierrSlackRateLimited: 'http-429',
+      ApierrWebhookRejections: 'http-401',
+    });
+    for (const rule of rules) expect(best[rule.alert], rule.alert).toBeDefined();
   });
 
   it('name only metrics apierr exposes', async () => {
