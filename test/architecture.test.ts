@@ -16,7 +16,8 @@ function sources(dir: string): string[] {
 describe('the core', () => {
   // The core runs unchanged on Node and Cloudflare Workers, and is tested with fakes: it may not reach
   // for a runtime, a database driver, an HTTP framework or the Slack SDK.
-  const forbidden = /from '(node:[^']+|hono[^']*|@hono\/[^']+|@slack\/[^']+|drizzle-orm[^']*|better-sqlite3|pino)'/;
+  const forbidden =
+    /from '(node:[^']+|hono[^']*|@hono\/[^']+|@slack\/[^']+|drizzle-orm[^']*|better-sqlite3|pino|prom-client)'/;
   it.each(sources(join(root, 'src/core')).map((path) => [relative(root, path), path]))(
     '%s imports no runtime, driver or SDK',
     (_name, path) => {
@@ -31,6 +32,13 @@ describe('the core', () => {
       .filter((path) => /process\.env/.test(readFileSync(path, 'utf8')))
       .map((path) => relative(root, path));
     expect(readers.every((path) => path.startsWith('src/runtime/') || path === 'src/cli-main.ts')).toBe(true);
+  });
+
+  it('leaves prom-client to the Node metrics adapter, so another runtime can count through the same port', () => {
+    const importers = sources(join(root, 'src'))
+      .filter((path) => /from 'prom-client'/.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(root, path));
+    expect(importers).toEqual(['src/metrics/prom.ts']);
   });
 });
 

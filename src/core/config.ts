@@ -36,6 +36,8 @@ export interface Config {
   /** More than `threshold` alerts of one pattern in one channel within `windowMs` share one digest message. */
   storm: { threshold: number; windowMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `GET /metrics`: a bearer token scrapers must present (undefined = open), and a port of its own if asked. */
+  metrics: { token: string | undefined; port: number | undefined };
   /** Where "Silence…" creates silences (Alertmanager's v2 API); undefined = no silence control. */
   alertmanager: AlertmanagerConfig | undefined;
 }
@@ -84,8 +86,18 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const port = parseInteger('PORT', get('PORT'), 3000, 0, 65535);
+  const metricsPort = get('METRICS_PORT');
+  const metrics = {
+    token: get('METRICS_TOKEN'),
+    port: metricsPort === undefined ? undefined : parseInteger('METRICS_PORT', metricsPort, 0, 0, 65535),
+  };
+  if (metrics.port !== undefined && metrics.port !== 0 && metrics.port === port) {
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT (leave it unset to serve /metrics on PORT)');
+  }
+
   return {
-    port: parseInteger('PORT', get('PORT'), 3000, 0, 65535),
+    port,
     databasePath: get('DATABASE_PATH') ?? './data/apierr.db',
     slack: botToken
       ? {
@@ -107,6 +119,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       windowMs: parseInteger('STORM_WINDOW_SECONDS', get('STORM_WINDOW_SECONDS'), 120, 1, 86_400) * 1000,
     },
     logLevel: logLevel as Config['logLevel'],
+    metrics,
     alertmanager: parseAlertmanager(get),
   };
 }

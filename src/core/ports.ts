@@ -183,6 +183,8 @@ export interface AlertStore {
   ): Promise<void>;
   /** Nothing is posted to `channel` before `nextPostAt` (pacing, Slack's Retry-After). */
   pace(channel: string, nextPostAt: number): Promise<void>;
+  /** How many deliveries are pending and when the oldest was queued (the metrics' outbox gauges). */
+  outboxBacklog(): Promise<{ pending: number; oldestCreatedAt: number | undefined }>;
   listDeliveries(states: readonly DeliveryState[], limit: number): Promise<(Delivery & { alertTitle: string })[]>;
 
   getAlert(id: number): Promise<StoredAlert | undefined>;

@@ -32,12 +32,13 @@ export interface Problem {
 
 export const PROBLEM_BASE = 'https://apierr.dev/problems/';
 
-export function problemBody(problem: Problem, instance?: string) {
+export function problemBody(problem: Problem, instance?: string, requestId?: string) {
   const { type, pointer, field, ...rest } = problem;
   return {
     type: `${PROBLEM_BASE}${type}`,
     ...rest,
     ...(instance ? { instance } : {}),
+    ...(requestId ? { requestId } : {}),
     ...(pointer !== undefined || field !== undefined
       ? {
           errors: [

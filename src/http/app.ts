@@ -10,8 +10,10 @@ import { HTTPException } from 'hono/http-exception';
 import { allowedMethods } from './method-not-allowed.js';
 import { limitBody } from './middleware/body-limit.js';
 import { apiCors } from './middleware/cors.js';
+import { requestIds } from './middleware/request-id.js';
 import { problem } from './problem.js';
 import { apiRoutes } from './routes/api.js';
+import { serveMetrics } from './routes/metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { HttpServices, ServicesResolver } from './services.js';
 
@@ -24,12 +26,18 @@ export function createApp(services: HttpServices | ServicesResolver): Hono<Env> 
   const resolve: ServicesResolver = typeof services === 'function' ? services : () => services;
   const app = new Hono<Env>();
 
+  // One id per request (or the sender's own X-Request-Id), echoed in the answer, problem bodies and logs.
+  app.use('*', requestIds());
   app.use('*', async (c, next) => {
     c.set('services', await resolve(c));
     await next();
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get(
+    '/metrics',
+    serveMetrics((c) => c.var.services.metricsEndpoint),
+  );
 
   app.post(
     '/slack/events',

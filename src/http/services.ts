@@ -9,6 +9,7 @@ import type { Defer } from '../core/ports.js';
 import type { RateLimiter } from '../core/security/rate-limit.js';
 import type { FrontDoorConfig } from '../core/security/webhook-auth.js';
 import type { CoreServices } from '../core/use-cases/services.js';
+import type { MetricsEndpoint } from './routes/metrics.js';
 
 export interface HttpServices extends CoreServices {
   /** Runs work after the answer: kicks the outbox on Node, `ctx.waitUntil` on Workers. */
@@ -27,6 +28,8 @@ export interface HttpServices extends CoreServices {
   rateLimiter?: RateLimiter | undefined;
   /** How Slack reaches apierr: over HTTP at /slack/events, over Socket Mode, or not at all (offline). */
   slackMode: 'http' | 'socket' | 'offline';
+  /** `GET /metrics` on this app; undefined when metrics are served on METRICS_PORT instead (or nowhere). */
+  metricsEndpoint?: MetricsEndpoint | undefined;
 }
 
 export type ServicesResolver = (c: Context) => HttpServices | Promise<HttpServices>;

@@ -19,8 +19,10 @@ import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
 import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
 import { createApp } from '../http/app.js';
 import type { HttpServices } from '../http/services.js';
+import { createNodeMetrics } from '../metrics/node.js';
 import { createBoltSocketMode } from '../slack/bolt/app.js';
 import { createSlackEndpoint } from '../slack/http-endpoint.js';
+import { meteredSlack } from '../slack/metered.js';
 import { createOfflineSlack } from '../slack/offline.js';
 import { createSlackRouter, fetchRespond } from '../slack/router.js';
 import { createWebApiSlack } from '../slack/web-api.js';
@@ -49,6 +51,8 @@ const PRUNE_EVERY_MS = 6 * 60 * 60 * 1000;
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where GET /metrics is served: `url` itself, or the METRICS_PORT listener's base URL. */
+  metricsUrl: string;
   config: Config;
   services: HttpServices;
   /** Stops accepting, finishes the delivery in flight, closes the database. */
@@ -81,14 +85,18 @@ export async function startServer(
   const { store, close: closeStore } = openSqliteStore(config.databasePath);
   const bundle = parseBundle(KNOWLEDGE_BUNDLE_JSON);
   const matcher = createMatcher(bundle.entries);
+  const nodeMetrics = createNodeMetrics(config.metrics, { store, entryIds: bundle.entries.map((e) => e.id), clock });
 
   const slack: SlackPort = config.slack
-    ? createWebApiSlack({
-        token: config.slack.botToken,
-        apiUrl: config.slack.apiUrl,
-        logger,
-        timeoutMs: options.slackTimeoutMs,
-      })
+    ? meteredSlack(
+        createWebApiSlack({
+          token: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
+          logger,
+          timeoutMs: options.slackTimeoutMs,
+        }),
+        { metrics: nodeMetrics.metrics, logger },
+      )
     : createOfflineSlack(logger);
   const core: CoreServices = {
     store,
@@ -99,6 +107,7 @@ export async function startServer(
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: options.storm ?? config.storm,
+    metrics: nodeMetrics.metrics,
   };
   const outbox = createOutboxLoop(core, {
     pacingMs: options.pacingMs ?? config.postIntervalMs,
@@ -129,6 +138,7 @@ export async function startServer(
     slackEvents,
     clientAddress: nodeClientAddress,
     slackMode: config.slack ? (config.slack.appToken ? 'socket' : 'http') : 'offline',
+    metricsEndpoint: nodeMetrics.mainEndpoint,
   };
 
   const app = createApp(services);
@@ -137,6 +147,8 @@ export async function startServer(
       resolve({ server, port: info.port }),
     );
   });
+  const url = `http://127.0.0.1:${port}`;
+  const metricsUrl = (await nodeMetrics.listen(options.hostname ?? '0.0.0.0')) ?? url;
   outbox.start();
   // Retention: old alert payloads go, fix outcomes stay (they are what ranks the fixes).
   const prune = () =>
@@ -156,6 +168,7 @@ export async function startServer(
     // A start that fails must not leave the server, the outbox, the timers or the database open.
     clearInterval(pruneTimer);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await nodeMetrics.close();
     await outbox.stop();
     await bolt?.stop().catch(() => undefined);
     closeStore();
@@ -171,6 +184,8 @@ export async function startServer(
       slack: config.slack ? (config.slack.appToken ? 'socket-mode' : 'http') : 'offline',
       channel: core.alertChannel,
       entries: bundle.entries.length,
+      metrics: `${metricsUrl}/metrics`,
+      metricsAuth: config.metrics.token ? 'bearer' : 'open',
     },
     config.slack ? 'apierr is listening' : 'apierr is listening in offline mode: Slack messages are logged, not sent',
   );
@@ -185,6 +200,7 @@ export async function startServer(
         // Idle keep-alive connections would hold the close open until they time out.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      await nodeMetrics.close();
       clearInterval(pruneTimer);
       await bolt?.stop();
       await outbox.stop();
@@ -192,7 +208,7 @@ export async function startServer(
     })();
     return closing;
   };
-  return { url: `http://127.0.0.1:${port}`, port, config, services, close };
+  return { url, port, metricsUrl, config, services, close };
 }
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@
 
 import type { SlackPayload } from '../core/messages/blocks.js';
 import { renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
+import { slashCommandKind } from '../core/metrics.js';
 import { explainQuery } from '../core/use-cases/explain-query.js';
 import { type FixRecordOutcome, recordFixButton, recordReaction } from '../core/use-cases/record-fix.js';
 import type { CoreServices } from '../core/use-cases/services.js';
@@ -18,6 +19,7 @@ export interface CommandAnswer extends SlackPayload {
 export async function handleSlashCommand(services: CoreServices, text: string): Promise<CommandAnswer> {
   const query = text.trim();
   const word = query.toLowerCase();
+  services.metrics?.slashCommand(slashCommandKind(word));
   if (word === '' || word === 'help' || word === '--help' || word === '?')
     return { response_type: 'ephemeral', ...renderHelp() };
   if (word === 'stats') {

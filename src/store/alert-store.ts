@@ -233,6 +233,13 @@ export class SqlAlertStore implements AlertStore {
     await this.write(paceStatement(channel, nextPostAt));
   }
 
+  async outboxBacklog(): Promise<{ pending: number; oldestCreatedAt: number | undefined }> {
+    const row = await this.first(
+      stmt("SELECT count(*) AS pending, min(created_at) AS oldest FROM deliveries WHERE state = 'pending'"),
+    );
+    return { pending: Number(row?.pending ?? 0), oldestCreatedAt: optionalNumber(row?.oldest) };
+  }
+
   async listDeliveries(
     states: readonly DeliveryState[],
     limit: number,

@@ -41,7 +41,8 @@ export function hoursText(hours: number): string {
 /** The state line and the controls under an alert's parent (or a storm digest, through its representative). */
 export function parentControls(alert: StoredAlert, options: ControlOptions, now: number): Block[] {
   const state: string[] = [];
-  if (alert.ackedBy) state.push(`:raised_hand: Acknowledged by ${mention(alert.ackedBy)} at ${utcTime(alert.ackedAt ?? now, now)}`);
+  if (alert.ackedBy)
+    state.push(`:raised_hand: Acknowledged by ${mention(alert.ackedBy)} at ${utcTime(alert.ackedAt ?? now, now)}`);
   const silenced = alert.silenceId !== undefined && !alert.silenceId.startsWith('pending:');
   if (silenced && alert.silencedUntil !== undefined && alert.silencedUntil > now)
     state.push(`:no_bell: Silenced in Alertmanager until ${utcTime(alert.silencedUntil, now)}`);
@@ -87,7 +88,13 @@ export function renderAckNote(
   return { text, blocks: [context(text)] };
 }
 
-export function renderSilenceNote(alert: StoredAlert, userId: string, hours: number, until: number, now: number): SlackPayload {
+export function renderSilenceNote(
+  alert: StoredAlert,
+  userId: string,
+  hours: number,
+  until: number,
+  now: number,
+): SlackPayload {
   const text = `:no_bell: Silenced in Alertmanager for ${hoursText(hours)} by ${mention(userId)} until ${utcTime(until, now)}.`;
   return {
     text,
@@ -119,7 +126,9 @@ export function actionLines(actions: readonly AlertAction[], now: number): strin
   return actions.map(
     (a) =>
       `• ${utcTime(a.at, now)}: ${mention(a.userId)} ${verb[a.kind]} *${escapeMrkdwn(a.alertTitle)}*${
-        a.kind === 'silence' && a.until !== undefined ? ` until ${utcTime(a.until, now)} (silence ${escapeMrkdwn(a.silenceId ?? '')})` : ''
+        a.kind === 'silence' && a.until !== undefined
+          ? ` until ${utcTime(a.until, now)} (silence ${escapeMrkdwn(a.silenceId ?? '')})`
+          : ''
       }`,
   );
 }

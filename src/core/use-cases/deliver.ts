@@ -149,8 +149,12 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
       windowMs: storm.windowMs,
       threshold: storm.threshold,
     });
-    if (placement.kind === 'joined') return;
+    if (placement.kind === 'joined') {
+      services.metrics?.alertMatched(entry?.id, best?.confidence);
+      return;
+    }
     if (placement.kind === 'opened') {
+      services.metrics?.digestOpened();
       await postDigest(services, placement.digest, alert, entry, best, result.matches);
       return;
     }
@@ -195,6 +199,7 @@ async function postExplanation(
     confidence: best?.confidence,
     fixOrder: fixes.slice(0, 9).map((fix) => fix.id),
   });
+  services.metrics?.alertMatched(entry?.id, best?.confidence);
 }
 
 /** Posts a storm's digest message and, in its thread, the explanation of the alert that opened it. */

@@ -149,6 +149,7 @@ async function record(
     { delivery: delivery.id, kind: delivery.kind, alert: delivery.alertId, reason: outcome.reason },
     'Slack delivery failed permanently',
   );
+  services.metrics?.deliveryFailed();
   await services.store.markDelivery(
     delivery.id,
     { state: 'failed', attempts, nextAttemptAt: delivery.nextAttemptAt, lastError: outcome.reason },

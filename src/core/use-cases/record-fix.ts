@@ -50,7 +50,7 @@ export function fixForReaction(
 }
 
 export async function recordReaction(
-  services: Pick<CoreServices, 'store' | 'clock'>,
+  services: Pick<CoreServices, 'store' | 'clock' | 'metrics'>,
   input: ReactionInput,
 ): Promise<FixRecordOutcome> {
   if (input.botUserId && input.userId === input.botUserId) return { kind: 'ignored', reason: 'bot-reaction' };
@@ -85,7 +85,7 @@ export interface FixButtonInput {
 }
 
 export async function recordFixButton(
-  services: Pick<CoreServices, 'store' | 'clock'>,
+  services: Pick<CoreServices, 'store' | 'clock' | 'metrics'>,
   input: FixButtonInput,
 ): Promise<FixRecordOutcome> {
   const alert = await services.store.findAlertByMessage(input.channel, input.messageTs);
@@ -107,7 +107,7 @@ function refuse(alert: StoredAlert | undefined, teamId: string): FixRecordOutcom
 }
 
 async function apply(
-  services: Pick<CoreServices, 'store' | 'clock'>,
+  services: Pick<CoreServices, 'store' | 'clock' | 'metrics'>,
   alert: StoredAlert & { entryId: string },
   fixId: string | undefined,
   userId: string,
@@ -124,8 +124,10 @@ async function apply(
       teamId,
       at: services.clock.now(),
     });
+    services.metrics?.fixRecorded(alert.entryId);
     return { kind: 'recorded', alertId: alert.id, entryId: alert.entryId, fixId };
   }
   await services.store.removeFix({ alertId: alert.id, fixId, userId });
+  services.metrics?.correction();
   return { kind: 'removed', alertId: alert.id, entryId: alert.entryId, fixId };
 }

@@ -4,6 +4,7 @@
  */
 import type { Matcher } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
+import type { Metrics } from '../metrics.js';
 import type { AlertStore, Clock, Logger, SlackPort } from '../ports.js';
 
 export interface CoreServices {
@@ -17,6 +18,8 @@ export interface CoreServices {
   alertChannel: string;
   /** When alerts of one pattern share a digest message; DEFAULT_STORM when absent. */
   storm?: { threshold: number; windowMs: number } | undefined;
+  /** What apierr counts about itself (src/core/metrics.ts); nothing is counted when absent. */
+  metrics?: Metrics | undefined;
 }
 
 export function indexEntries(entries: readonly Entry[]): ReadonlyMap<string, Entry> {

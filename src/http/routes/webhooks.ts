@@ -12,6 +12,7 @@ import { snsSubscribeUrl } from '../../core/alerts/sources/index.js';
 import { createRateLimiter, type RateLimiter } from '../../core/security/rate-limit.js';
 import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
 import { limitBody } from '../middleware/body-limit.js';
+import { observeWebhook } from '../middleware/observe-webhook.js';
 import { webhookRateLimit } from '../middleware/rate-limit.js';
 import { checkWebhookSignature, requireWebhookToken } from '../middleware/webhook-auth.js';
 import { problem } from '../problem.js';
@@ -32,6 +33,7 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
 
   app.post(
     '/:source',
+    observeWebhook(),
     async (c, next) => {
       const parser = c.var.services.sources[c.req.param('source')];
       if (!parser) {
@@ -97,6 +99,7 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
         });
       }
 
+      services.metrics?.alertsReceived(source, parsed.alerts.length);
       if (parsed.alerts.length === 0) {
         // SNS sends a SubscriptionConfirmation first and nothing else until it is confirmed. apierr does not
         // follow the link itself (it does not verify SNS's signature yet): it hands it to the operator.
@@ -107,6 +110,7 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
             'SNS asks to confirm the subscription: open this URL once to start receiving alarms',
           );
         }
+        c.set('webhookOutcome', 'ignored');
         return c.json({ status: 'ignored', accepted: 0, duplicates: 0, alerts: [] }, 200);
       }
       const summary = await receiveAlerts(services, parsed.alerts);
