@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
+import { createAlertmanagerSilences } from '../alertmanager/client.js';
 import { SOURCES } from '../core/alerts/sources/index.js';
 import { type Config, parseConfig } from '../core/config.js';
 import { ApierrError } from '../core/errors.js';
@@ -107,6 +108,7 @@ export async function startServer(
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: options.storm ?? config.storm,
+    silences: config.alertmanager ? createAlertmanagerSilences(config.alertmanager) : undefined,
     metrics: nodeMetrics.metrics,
   };
   const outbox = createOutboxLoop(core, {

@@ -9,6 +9,7 @@
  * With this file and node.ts the only ones that read the environment.
  * @module
  */
+import { createAlertmanagerSilences } from '../alertmanager/client.js';
 import { SOURCES } from '../core/alerts/sources/index.js';
 import { type Config, parseConfig } from '../core/config.js';
 import { parseBundle } from '../core/knowledge/bundle.js';
@@ -107,6 +108,7 @@ function coreServices(env: WorkerEnv): CoreServices & { config: Config } {
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: config.storm,
+    silences: config.alertmanager ? createAlertmanagerSilences(config.alertmanager) : undefined,
   };
 }
 

@@ -23,13 +23,18 @@ export async function handleSlashCommand(services: CoreServices, text: string): 
   if (word === '' || word === 'help' || word === '--help' || word === '?')
     return { response_type: 'ephemeral', ...renderHelp() };
   if (word === 'stats') {
-    const [stats, deliveries] = await Promise.all([
+    const [stats, deliveries, ackMedians, actions] = await Promise.all([
       services.store.stats(),
       services.store.listDeliveries(['failed', 'pending'], 200),
+      services.store.ackMedians(),
+      services.store.recentActions(10),
     ]);
     // Failed deliveries, and pending ones that are being retried (they carry the last error): what needs a look.
     const troubled = deliveries.filter((d) => d.state === 'failed' || d.lastError !== undefined).slice(0, 20);
-    return { response_type: 'ephemeral', ...renderStats(stats, services.entries, troubled) };
+    return {
+      response_type: 'ephemeral',
+      ...renderStats(stats, services.entries, troubled, { ackMedians, actions, now: services.clock.now() }),
+    };
   }
   const { explanation, fixes } = await explainQuery(services, query);
   return { response_type: 'ephemeral', ...renderExplanation(explanation, fixes, query, true) };

@@ -4,8 +4,16 @@
  * (`ctx.waitUntil` on Workers, a background promise on Node). Slack wants the answer within 3 seconds.
  * @module
  */
+import { ACK_ACTION, EXPIRE_SILENCE_ACTION, SILENCE_ACTION, UNACK_ACTION } from '../core/messages/alert-controls.js';
 import { FIXED_IT_ACTION } from '../core/messages/alert-messages.js';
 import { SHARE_ACTION } from '../core/messages/command-messages.js';
+import {
+  type ActionReply,
+  type AlertPress,
+  acknowledgeFromSlack,
+  expireSilenceFromSlack,
+  silenceFromSlack,
+} from '../core/use-cases/act-on-alert.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 import { handleFixButton, handleReaction, handleShare, handleSlashCommand, type ReactionEnvelope } from './handlers.js';
 
@@ -79,6 +87,37 @@ export function createSlackRouter(services: CoreServices, respond: Respond): Sla
             }),
           };
         }
+        const alertAction = ALERT_ACTIONS[actionId];
+        if (alertAction) {
+          const container = (payload.container ?? {}) as {
+            channel_id?: string;
+            message_ts?: string;
+            thread_ts?: string;
+          };
+          const message = (payload.message ?? {}) as { thread_ts?: string };
+          const team = payload.team as { id?: string } | null | undefined;
+          const user = (payload.user ?? {}) as { id?: string; team_id?: string; name?: string; username?: string };
+          const selected = (action as { selected_option?: { value?: string } } | undefined)?.selected_option;
+          const press: AlertPress = {
+            teamId: team?.id ?? user.team_id ?? '',
+            userId: user.id ?? '',
+            userName: user.name ?? user.username ?? '',
+            channel: container.channel_id ?? (payload.channel as { id?: string } | undefined)?.id ?? '',
+            messageTs: container.message_ts ?? '',
+            threadTs: container.thread_ts ?? message.thread_ts,
+            value: selected?.value ?? action?.value ?? '',
+          };
+          // Acknowledged at once; the store, Alertmanager and Slack edits follow, and a failure is told to
+          // the person who pressed, privately.
+          return {
+            ack: undefined,
+            later: safely(actionId, async () => {
+              const { reply } = await alertAction(services, press);
+              if (reply && responseUrl)
+                await respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text: reply });
+            }),
+          };
+        }
         if (actionId === SHARE_ACTION) {
           return {
             ack: undefined,
@@ -95,6 +134,14 @@ export function createSlackRouter(services: CoreServices, respond: Respond): Sla
     },
   };
 }
+
+const ALERT_ACTIONS: Record<string, ((services: CoreServices, press: AlertPress) => Promise<ActionReply>) | undefined> =
+  {
+    [ACK_ACTION]: (services, press) => acknowledgeFromSlack(services, press, false),
+    [UNACK_ACTION]: (services, press) => acknowledgeFromSlack(services, press, true),
+    [SILENCE_ACTION]: silenceFromSlack,
+    [EXPIRE_SILENCE_ACTION]: expireSilenceFromSlack,
+  };
 
 const stringField = (value: unknown): string => (typeof value === 'string' ? value : '');
 

@@ -8,6 +8,7 @@ import { describeRecord } from '../fixes/rank.js';
 import type { Match } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
 import type { StoredAlert } from '../ports.js';
+import { type ControlOptions, parentControls } from './alert-controls.js';
 import { actions, type Block, capBlocks, context, escapeMrkdwn, header, type SlackPayload, section } from './blocks.js';
 import { describeLayer, percent } from './layer.js';
 
@@ -18,7 +19,12 @@ export const FIXED_IT_ACTION = 'apierr_fixed_it';
 
 const STATUS_EMOJI = { firing: ':red_circle:', resolved: ':large_green_circle:' } as const;
 
-export function renderAlertParent(alert: StoredAlert, best: Match | undefined, now: number): SlackPayload {
+export function renderAlertParent(
+  alert: StoredAlert,
+  best: Match | undefined,
+  now: number,
+  controls: ControlOptions = { silence: false, silenceHours: [] },
+): SlackPayload {
   const state = alert.status === 'resolved' ? `Resolved${resolvedAfter(alert, now)}` : 'Firing';
   const facts = [
     `*Status:* ${STATUS_EMOJI[alert.status]} ${state}`,
@@ -34,6 +40,7 @@ export function renderAlertParent(alert: StoredAlert, best: Match | undefined, n
   const links = [alert.url ? `<${alert.url}|Open in ${alert.source}>` : `from ${alert.source}`];
   if (alert.status === 'firing') links.push('explanation and fixes in the thread');
   blocks.push(context(links.join(' · ')));
+  blocks.push(...parentControls(alert, controls, now));
   return {
     text: `${alert.status === 'resolved' ? 'Resolved' : 'Firing'}: ${alert.title}${alert.service ? ` (${alert.service})` : ''}`,
     blocks: capBlocks(blocks),

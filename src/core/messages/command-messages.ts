@@ -7,8 +7,9 @@ import type { RankedFix } from '../fixes/rank.js';
 import { describeRecord } from '../fixes/rank.js';
 import type { Explanation } from '../knowledge/explain.js';
 import type { Entry } from '../knowledge/schema.js';
-import type { Delivery, EntryStats } from '../ports.js';
-import { reasonsText } from './alert-messages.js';
+import type { AlertAction, Delivery, EntryStats } from '../ports.js';
+import { actionLines } from './alert-controls.js';
+import { formatDuration, reasonsText } from './alert-messages.js';
 import {
   actions,
   type Block,
@@ -152,6 +153,11 @@ export function renderStats(
   stats: readonly EntryStats[],
   titles: ReadonlyMap<string, Entry>,
   failed: readonly (Delivery & { alertTitle: string })[],
+  acting: { ackMedians: ReadonlyMap<string, number>; actions: readonly AlertAction[]; now: number } = {
+    ackMedians: new Map(),
+    actions: [],
+    now: 0,
+  },
 ): SlackPayload {
   const blocks: Block[] = [header('apierr stats')];
   if (stats.length === 0) {
@@ -161,9 +167,10 @@ export function renderStats(
       const entry = titles.get(s.entryId);
       const best = s.fixes[0];
       const fixText = best ? (entry?.fixes.find((f) => f.id === best.fixId)?.text ?? best.fixId) : undefined;
+      const ack = acting.ackMedians.get(s.entryId);
       return `• *${escapeMrkdwn(entry?.title ?? s.entryId)}*: ${s.alerts} alert${s.alerts === 1 ? '' : 's'}${
         best && fixText ? `; best fix: ${escapeMrkdwn(fixText)} (${best.resolved} of ${s.marked})` : ''
-      }`;
+      }${ack !== undefined ? `; acknowledged in ${formatDuration(ack * 1000)} (median)` : ''}`;
     });
     blocks.push(...listSections(lines, 20));
   }
@@ -178,6 +185,11 @@ export function renderStats(
         10,
       ),
     );
+  }
+  if (acting.actions.length > 0) {
+    blocks.push(divider());
+    blocks.push(section('*Acknowledgements and silences*'));
+    blocks.push(...listSections(actionLines(acting.actions, acting.now), 10));
   }
   return { text: 'apierr stats', blocks: capBlocks(blocks) };
 }

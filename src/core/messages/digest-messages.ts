@@ -5,7 +5,8 @@
  */
 import type { Match } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
-import type { DigestMember } from '../ports.js';
+import type { DigestMember, StoredAlert } from '../ports.js';
+import { parentControls } from './alert-controls.js';
 import {
   type Block,
   capBlocks,
@@ -27,6 +28,9 @@ export function renderDigestParent(
   best: Match | undefined,
   members: readonly DigestMember[],
   counts: { total: number; firing: number },
+  /** The alert that opened the digest: acknowledging it acknowledges them all. */
+  representative?: StoredAlert,
+  now = Date.now(),
 ): SlackPayload {
   // Counted over every alert of the digest, not only the listed ones.
   const { total, firing } = counts;
@@ -47,6 +51,8 @@ export function renderDigestParent(
     context(
       'Many alerts of one pattern arrived at once, so they share this message. Explanation and fixes are in the thread.',
     ),
+    // Acknowledging the digest acknowledges every alert in it; silences stay per alert in Alertmanager.
+    ...(representative ? parentControls(representative, { silence: false, silenceHours: [] }, now) : []),
   ];
   return {
     text: `Alert storm: ${total} alerts matching ${entry?.title ?? 'no known pattern'} (${firing} firing)`,

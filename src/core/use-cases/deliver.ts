@@ -22,6 +22,7 @@ import {
 import type { SlackPayload } from '../messages/blocks.js';
 import { renderDigestParent } from '../messages/digest-messages.js';
 import type { Delivery, Digest, SlackFailure, SlackMessage, SlackPort, SlackResult, StoredAlert } from '../ports.js';
+import { controlOptions } from './controls.js';
 import { rankedFixesFor } from './explain-query.js';
 import type { CoreServices } from './services.js';
 
@@ -165,7 +166,11 @@ async function postAlert(services: CoreServices, alert: StoredAlert, channel: st
   if (!parentTs) {
     const teamId = await workspaceOf(services);
     const posted = await postOnce(services, {
-      message: { channel, key: `${alert.dedupKey}#parent`, ...renderAlertParent(alert, best, now) },
+      message: {
+        channel,
+        key: `${alert.dedupKey}#parent`,
+        ...renderAlertParent(alert, best, now, controlOptions(services, alert)),
+      },
       attemptedAt: alert.parentPostingAt,
       mark: (at) => services.store.markPosting({ alertId: alert.id, role: 'parent' }, at),
     });
@@ -219,7 +224,7 @@ async function postDigest(
       message: {
         channel: digest.channel,
         key: `digest:${digest.id}#parent`,
-        ...renderDigestParent(entry, best, members, counts),
+        ...renderDigestParent(entry, best, members, counts, representative, services.clock.now()),
       },
       attemptedAt: digest.parentPostingAt,
       mark: (at) => services.store.saveDigestPosting(digest.id, at),
@@ -253,7 +258,7 @@ export async function refreshDigest(services: CoreServices, digest: Digest): Pro
   const result = await services.slack.updateMessage({
     channel: digest.channel,
     ts: digest.parentTs as string,
-    ...renderDigestParent(entry, best, members, counts),
+    ...renderDigestParent(entry, best, members, counts, representative, services.clock.now()),
   });
   if (result.ok) await services.store.markDigestRefreshed(digest.id, digest.version);
   return result;
@@ -272,7 +277,13 @@ async function noteOnAlert(
     const best = alert.entryId
       ? services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode }).matches[0]
       : undefined;
-    unwrap(await services.slack.updateMessage({ channel, ts: parentTs, ...renderAlertParent(alert, best, now) }));
+    unwrap(
+      await services.slack.updateMessage({
+        channel,
+        ts: parentTs,
+        ...renderAlertParent(alert, best, now, controlOptions(services, alert)),
+      }),
+    );
   }
   const note: SlackPayload =
     delivery.kind === 'resolve'

@@ -2,6 +2,7 @@
  * What the use cases need, gathered once per process (Node) or per request (Workers).
  * @module
  */
+import type { SilencePort } from '../alertmanager.js';
 import type { Matcher } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
 import type { Metrics } from '../metrics.js';
@@ -18,6 +19,10 @@ export interface CoreServices {
   alertChannel: string;
   /** When alerts of one pattern share a digest message; DEFAULT_STORM when absent. */
   storm?: { threshold: number; windowMs: number } | undefined;
+  /** Alertmanager silences from Slack (ALERTMANAGER_URL); no silence control when absent. */
+  silences?: SilencePort | undefined;
+  /** The silence durations offered, in hours (1, 4 and 24 by default). */
+  silenceHours?: readonly number[] | undefined;
   /** What apierr counts about itself (src/core/metrics.ts); nothing is counted when absent. */
   metrics?: Metrics | undefined;
 }

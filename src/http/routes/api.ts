@@ -73,18 +73,34 @@ export function apiRoutes(): Hono<Env> {
 
   app.get('/stats', async (c) => {
     const { store, entries } = c.var.services;
-    const stats = await store.stats();
+    const [stats, ackMedians, actions] = await Promise.all([
+      store.stats(),
+      store.ackMedians(),
+      store.recentActions(50),
+    ]);
     return c.json({
       entries: stats.map((s) => ({
         id: s.entryId,
         title: entries.get(s.entryId)?.title ?? s.entryId,
         alerts: s.alerts,
         marked: s.marked,
+        /** Median seconds from first seen to first acknowledged; null when none was acknowledged. */
+        ackMedianSeconds: ackMedians.get(s.entryId) ?? null,
         fixes: (entries.get(s.entryId)?.fixes ?? []).map((fix) => ({
           id: fix.id,
           text: fix.text,
           resolved: s.fixes.find((f) => f.fixId === fix.id)?.resolved ?? 0,
         })),
+      })),
+      /** Acknowledgements and silences made from Slack, newest first. */
+      actions: actions.map((a) => ({
+        alert_id: a.alertId,
+        alert: a.alertTitle,
+        kind: a.kind,
+        user: a.userId,
+        at: new Date(a.at).toISOString(),
+        silence_id: a.silenceId ?? null,
+        until: a.until === undefined ? null : new Date(a.until).toISOString(),
       })),
     });
   });
