@@ -42,6 +42,11 @@ export interface Matcher {
   readonly entries: readonly Entry[];
 }
 
+/**
+ * Options for {@link createMatcher}. The order of `entries` matters in one way: when two entries claim the
+ * same alias (case-insensitively), the one later in the list wins it. Put a team's entries after the
+ * bundled ones, as `compileKnowledge(files, { base })` does, so `PAY-1003` means what the team says.
+ */
 export interface MatcherOptions {
   /** How many matches to return at most. */
   limit?: number;
@@ -116,9 +121,12 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   // Aliases by their lowercase form. Letters-only aliases (INTERNAL, Forbidden) must also match their exact
   // case in the text, so the everyday words "internal" and "forbidden" do not fire them.
   const aliasByFolded = new Map<string, AliasHit[]>();
+  // When two entries claim an alias, the later entry wins it: a team's entries come after the bundled ones,
+  // so a team's own meaning of a code replaces the bundled one instead of competing with it.
   const addAlias = (folded: string, hit: AliasHit) => {
     const list = aliasByFolded.get(folded);
-    if (list) list.push(hit);
+    if (!list) aliasByFolded.set(folded, [hit]);
+    else if (list.every((earlier) => earlier.entry === hit.entry)) list.push(hit);
     else aliasByFolded.set(folded, [hit]);
   };
   const phraseAliases: { entry: number; alias: string; lower: string }[] = [];
@@ -131,7 +139,12 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
       codeOwners.set(code, owners);
     }
     for (const alias of entry.aliases) {
-      if (/\s/.test(alias)) phraseAliases.push({ entry: index, alias, lower: alias.toLowerCase() });
+      if (/\s/.test(alias)) {
+        const lower = alias.toLowerCase();
+        const earlier = phraseAliases.findIndex((phrase) => phrase.lower === lower && phrase.entry !== index);
+        if (earlier >= 0) phraseAliases.splice(earlier, 1);
+        phraseAliases.push({ entry: index, alias, lower });
+      }
       // Plain words such as INTERNAL or UNKNOWN fire only in the case systems print them, so the
       // everyday words "internal" and "unknown" do not.
       else addAlias(alias.toLowerCase(), { entry: index, alias, exact: LETTERS_ONLY.test(alias) });
