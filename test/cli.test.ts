@@ -259,44 +259,13 @@ describe('bad arguments', () => {
   });
 });
 
-/** The README's example team entry for an internal error code. */
-const TEAM_ENTRY = `---
-id: pay-card-declined
-title: PAY-1003 card declined by the issuer
-kind: symptom
-codes: [402]
-aliases: [PAY-1003, ERR_CARD_DECLINED]
-signals:
-  - 'card (was )?declined by (the )?issuer'
-layer: dependency
-summary: The payment service passed the charge to the card network and the customer's bank refused it. Our code worked; the customer needs another card or a word with their bank.
-causes:
-  - Insufficient funds or a card limit on the customer's side.
-  - The issuer's fraud rules blocked the charge (new merchant, unusual amount or country).
-  - An expired card or a wrong expiry date or CVC stored on the account.
-first_checks:
-  - Open the charge in the payments dashboard and read the decline code the issuer returned.
-  - Check whether declines rose for every issuer at once (our side) or only for one customer (their side).
-  - Look at the payments-gateway dashboard for the decline rate by issuer and country in the last hour.
-  - Check whether the card on file expired or was updated recently.
-fixes:
-  - id: ask-for-another-card
-    text: Show the customer the decline reason we are allowed to show and ask for another payment method.
-  - id: retry-after-3ds
-    text: Retry the charge with 3-D Secure so the issuer can authenticate the customer.
-  - id: escalate-to-payments
-    text: If declines rose across issuers, page the payments team; it is not the customer's card.
-compare:
-  quota-exceeded: A 402 from our own API with PAY-1003 is a declined card; a 402 from a vendor about plans or credits is our bill, not the customer's.
-references:
-  - Payments runbook, "Card declines"
-examples:
-  - 'PAY-1003: card declined by issuer (do_not_honor)'
----
-The customer's bank said no. Nothing in our stack failed, so do not restart anything: read the decline
-code on the charge and follow the fix for it. A sudden rise in declines across many issuers is different
-and means our payment setup changed, so page the payments team.
-`;
+/** The README's complete example of a team entry for an internal error code (so the README cannot go stale). */
+const TEAM_ENTRY = (() => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /```markdown\n(---\nid: pay-card-declined[\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('README.md has no example team entry (a markdown block for pay-card-declined)');
+  return block[1] as string;
+})();
 
 describe('a team knowledge folder (--dir)', () => {
   const teamDir = (name: string, files: Record<string, string>) => {
