@@ -209,14 +209,14 @@ describe('accuracy on labelled real error texts', () => {
   });
 
   it.skipIf(!existsSync(HOLDOUT))(
-    'ranks the labelled entry first for 91% of the held-out texts and in the top 3 for 96%',
+    'ranks the labelled entry first for 92% of the held-out texts and in the top 3 for 96%',
     () => {
-      // The target is 95% top-1; 91% is the measured floor, kept honest rather than tuned on these texts.
+      // The target is 95% top-1; 92% is the measured floor (92.6%), kept honest rather than tuned on these texts.
       const rows = readLabelled(HOLDOUT);
       expect(rows.length).toBeGreaterThan(0);
       const { top1, top3, misses } = accuracy(matcher, rows);
       const report = `top-1 ${(top1 * 100).toFixed(1)}%, top-3 ${(top3 * 100).toFixed(1)}% of ${rows.length}; misses:\n${misses.join('\n')}`;
-      expect(top1, report).toBeGreaterThanOrEqual(0.91);
+      expect(top1, report).toBeGreaterThanOrEqual(0.92);
       expect(top3, report).toBeGreaterThanOrEqual(0.96);
     },
   );
