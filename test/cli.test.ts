@@ -233,6 +233,25 @@ describe('apierr kb', () => {
     }
   });
 
+  it('list --json shows the newer entries with their ordered first checks and fixes', async () => {
+    const rows = JSON.parse((await cli(['kb', 'list', '--json'])).stdout) as {
+      id: string;
+      first_checks: string[];
+      fixes: { id: string; text: string }[];
+    }[];
+    const newer =
+      'http-412 http-414 http-421 http-426 http-431 http-499 http-501 http-507 cdn-origin-error pool-exhausted db-deadlock circuit-open websocket-error graphql-error webhook-signature idempotency-conflict quota-exceeded api-deprecated csrf-error redirect-loop http2-protocol mtls-error'.split(
+        ' ',
+      );
+    for (const id of newer) {
+      const row = rows.find((candidate) => candidate.id === id);
+      expect(row, id).toBeDefined();
+      expect(row?.first_checks.length, id).toBeGreaterThanOrEqual(4);
+      expect(row?.fixes.length, id).toBeGreaterThanOrEqual(3);
+      for (const fix of row?.fixes ?? []) expect(fix.id).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+    }
+  });
+
   it('build --out writes a module that loads back into the whole knowledge base', async () => {
     const out = join(tmpRoot, 'built', 'bundle.ts');
     const { code } = await cli(['kb', 'build', '--out', out]);
