@@ -2,15 +2,23 @@
  * The `apierr` command: explain an error, match text in batch, and check, list or build the knowledge base.
  * @module
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ANSI, PLAIN, renderExplanationText } from './cli/render-text.js';
+import { skeletonEntry } from './cli/skeleton.js';
 import { formatKnowledgeIssue } from './core/errors.js';
 import { explain } from './core/knowledge/explain.js';
 import { createMatcher, type Matcher, type MatchResult } from './core/knowledge/matcher.js';
 import type { KnowledgeBundle } from './core/knowledge/schema.js';
 import { DEFAULT_BUNDLE_MODULE, writeBundleModule } from './node/bundle-module.js';
-import { compileKnowledgeDir, PACKAGE_KNOWLEDGE_DIR } from './node/knowledge-files.js';
+import { compileWithTeamDir, PACKAGE_KNOWLEDGE_DIR } from './node/knowledge-files.js';
+
+interface KnowledgeOpts {
+  knowledge: string;
+  dir?: string;
+}
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -26,18 +34,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let exitCode = 0;
   const out = (text: string) => io.stdout.write(`${text}\n`);
 
-  const loadBundle = (dir: string): KnowledgeBundle | undefined => {
-    const result = compileKnowledgeDir(dir);
+  /** The knowledge folder, with the team folder (`--dir`) on top when one is given. */
+  const loadBundle = (opts: KnowledgeOpts): KnowledgeBundle | undefined => {
+    const result = compileWithTeamDir(opts.dir, opts.knowledge);
     if (result.ok) return result.bundle;
     for (const issue of result.issues) io.stderr.write(`${formatKnowledgeIssue(issue)}\n`);
+    const where = opts.dir ? `${opts.dir} (on top of ${opts.knowledge})` : opts.knowledge;
     io.stderr.write(
-      `apierr: the knowledge base in ${dir} has ${result.issues.length} error(s); run "apierr kb check".\n`,
+      `apierr: the knowledge base in ${where} has ${result.issues.length} error(s); run "apierr kb check".\n`,
     );
     exitCode = EXIT_INVALID;
     return undefined;
   };
   const knowledgeOption = () =>
     new Option('-k, --knowledge <dir>', 'knowledge folder').default(PACKAGE_KNOWLEDGE_DIR, 'the bundled knowledge/');
+  const teamDirOption = () =>
+    new Option(
+      '-d, --dir <dir>',
+      "a team's folder of entries added on top of the bundled ones (same ids replace them), as KNOWLEDGE_DIR does",
+    );
 
   const program = new Command('apierr')
     .description('Explains API errors: status codes, vendor codes and error text, with first checks and fixes.')
@@ -50,8 +65,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('explain an error: "429", "AUTH-401", "cors preflight", "401 vs 403", or pasted error text')
     .argument('<query...>', 'what to explain')
     .addOption(knowledgeOption())
-    .action((words: string[], opts: { knowledge: string }) => {
-      const bundle = loadBundle(opts.knowledge);
+    .addOption(teamDirOption())
+    .action((words: string[], opts: KnowledgeOpts) => {
+      const bundle = loadBundle(opts);
       if (!bundle) return;
       const explanation = explain(createMatcher(bundle.entries), words.join(' '));
       out(renderExplanationText(explanation, io.stdout.isTTY ? ANSI : PLAIN));
@@ -64,8 +80,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print {"matches":[...]} objects (one per input line in batch mode)')
     .option('-n, --limit <n>', 'matches per query', (v) => parseLimit(v), 5)
     .addOption(knowledgeOption())
-    .action(async (words: string[], opts: { json?: boolean; limit: number; knowledge: string }) => {
-      const bundle = loadBundle(opts.knowledge);
+    .addOption(teamDirOption())
+    .action(async (words: string[], opts: KnowledgeOpts & { json?: boolean; limit: number }) => {
+      const bundle = loadBundle(opts);
       if (!bundle) return;
       const matcher = createMatcher(bundle.entries, { limit: opts.limit });
       const print = (result: MatchResult) => out(opts.json ? JSON.stringify(toJson(result)) : formatMatches(result));
@@ -76,20 +93,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await matchLines(matcher, io.stdin, print);
     });
 
-  const kb = program.command('kb').description('check, list or build the knowledge base');
+  const kb = program.command('kb').description('check, list, build or start entries of the knowledge base');
   kb.command('check')
     .description('validate every entry; exits non-zero naming the file, line and field of each error')
     .addOption(knowledgeOption())
-    .action((opts: { knowledge: string }) => {
-      const bundle = loadBundle(opts.knowledge);
-      if (bundle) out(`ok: ${bundle.entries.length} entries are valid`);
+    .addOption(teamDirOption())
+    .action((opts: KnowledgeOpts) => {
+      const bundle = loadBundle(opts);
+      if (bundle)
+        out(`ok: ${bundle.entries.length} entries are valid${opts.dir ? `, including those in ${opts.dir}` : ''}`);
     });
   kb.command('list')
     .description('list the entries')
     .option('--json', 'print JSON')
     .addOption(knowledgeOption())
-    .action((opts: { json?: boolean; knowledge: string }) => {
-      const bundle = loadBundle(opts.knowledge);
+    .addOption(teamDirOption())
+    .action((opts: KnowledgeOpts & { json?: boolean }) => {
+      const bundle = loadBundle(opts);
       if (!bundle) return;
       if (opts.json) {
         const rows = bundle.entries.map(({ id, title, codes, aliases, first_checks, fixes }) => ({
@@ -106,14 +126,35 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
     });
   kb.command('build')
-    .description('compile knowledge/ into the bundle module that both runtimes import')
+    .description('compile knowledge/ (and a team folder with --dir) into the bundle module that both runtimes import')
     .addOption(knowledgeOption())
+    .addOption(teamDirOption())
     .option('-o, --out <file>', 'where to write the module', DEFAULT_BUNDLE_MODULE)
-    .action((opts: { knowledge: string; out: string }) => {
-      const bundle = loadBundle(opts.knowledge);
+    .action((opts: KnowledgeOpts & { out: string }) => {
+      const bundle = loadBundle(opts);
       if (!bundle) return;
       writeBundleModule(bundle, opts.out);
       out(`wrote ${bundle.entries.length} entries to ${opts.out}`);
+    });
+  kb.command('new')
+    .description('write a skeleton entry <id>.md to fill in; "apierr kb check --dir" says what is still missing')
+    .argument('<id>', 'the new entry id: lowercase letters, digits and "-", e.g. pay-card-declined')
+    .option('-d, --dir <dir>', 'the folder to write it to', '.')
+    .action((id: string, opts: { dir: string }) => {
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+        io.stderr.write(`apierr: "${id}" is not a valid id: use lowercase letters, digits and "-".\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      const path = join(opts.dir, `${id}.md`);
+      if (existsSync(path)) {
+        io.stderr.write(`apierr: ${path} already exists; not overwriting it.\n`);
+        exitCode = EXIT_INVALID;
+        return;
+      }
+      mkdirSync(opts.dir, { recursive: true });
+      writeFileSync(path, skeletonEntry(id));
+      out(`wrote ${path}: fill in the empty fields, then run "apierr kb check --dir ${opts.dir}"`);
     });
 
   try {

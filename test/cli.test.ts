@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { parseBundle } from '../src/core/knowledge/bundle.js';
+import { createMatcher } from '../src/core/knowledge/matcher.js';
 import { compileKnowledgeDir } from '../src/node/knowledge-files.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,6 +104,21 @@ describe('apierr explain', () => {
     const { stdout } = await cli(['explain', '409', 'vs', '422']);
     expect(stdout).toContain(entry('http-409').title);
     expect(stdout).toContain(entry('http-422').title);
+  });
+
+  it.each([
+    ['522', 'cdn-origin-error'],
+    ['499', 'http-499'],
+    ['431', 'http-431'],
+    ['deadlock detected', 'db-deadlock'],
+    ['CallNotPermittedException', 'circuit-open'],
+  ])('explains %s with the %s entry', async (query, id) => {
+    const { code, stdout } = await cli(['explain', query]);
+    expect(code).toBe(0);
+    const e = entry(id);
+    expect(stdout.split('\n')[0]).toContain(e.title);
+    expect(stdout).toContain(`[${id},`);
+    expect(stdout).toContain(e.first_checks[0]);
   });
 
   it('says plainly when nothing matches and shows how to ask', async () => {
@@ -217,6 +233,25 @@ describe('apierr kb', () => {
     }
   });
 
+  it('list --json shows the newer entries with their ordered first checks and fixes', async () => {
+    const rows = JSON.parse((await cli(['kb', 'list', '--json'])).stdout) as {
+      id: string;
+      first_checks: string[];
+      fixes: { id: string; text: string }[];
+    }[];
+    const newer =
+      'http-412 http-414 http-421 http-426 http-431 http-499 http-501 http-507 cdn-origin-error pool-exhausted db-deadlock circuit-open websocket-error graphql-error webhook-signature idempotency-conflict quota-exceeded api-deprecated csrf-error redirect-loop http2-protocol mtls-error'.split(
+        ' ',
+      );
+    for (const id of newer) {
+      const row = rows.find((candidate) => candidate.id === id);
+      expect(row, id).toBeDefined();
+      expect(row?.first_checks.length, id).toBeGreaterThanOrEqual(4);
+      expect(row?.fixes.length, id).toBeGreaterThanOrEqual(3);
+      for (const fix of row?.fixes ?? []) expect(fix.id).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+    }
+  });
+
   it('build --out writes a module that loads back into the whole knowledge base', async () => {
     const out = join(tmpRoot, 'built', 'bundle.ts');
     const { code } = await cli(['kb', 'build', '--out', out]);
@@ -240,5 +275,123 @@ describe('bad arguments', () => {
     expect(stderr).toMatch(/usage/i);
     expect(stderr).not.toContain(NO_STACK);
     expect(stdout).toBe('');
+  });
+});
+
+/** The README's complete example of a team entry for an internal error code (so the README cannot go stale). */
+const TEAM_ENTRY = (() => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /```markdown\n(---\nid: pay-card-declined[\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('README.md has no example team entry (a markdown block for pay-card-declined)');
+  return block[1] as string;
+})();
+
+describe('a team knowledge folder (--dir)', () => {
+  const teamDir = (name: string, files: Record<string, string>) => {
+    const dir = join(tmpRoot, name);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, source] of Object.entries(files)) writeFileSync(join(dir, file), source);
+    return dir;
+  };
+  const good = teamDir('team-good', {
+    'pay-card-declined.md': TEAM_ENTRY,
+    // The team's own 429, replacing the bundled one, and claiming a bundled alias of another entry.
+    'http-429.md': TEAM_ENTRY.replace('id: pay-card-declined', 'id: http-429')
+      .replace('title: PAY-1003 card declined by the issuer', 'title: 429 from our API gateway')
+      .replace('aliases: [PAY-1003, ERR_CARD_DECLINED]', 'aliases: [GW-429, ECONNRESET]')
+      .replace('codes: [402]', 'codes: [429]')
+      .replace("  - 'card (was )?declined by (the )?issuer'", "  - 'gateway throttled'"),
+  });
+
+  it('explain --dir finds a team error code and prints the team entry', async () => {
+    const { code, stdout, stderr } = await cli(['explain', '--dir', good, 'PAY-1003']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('PAY-1003 card declined by the issuer');
+    expect(stdout).toContain('Open the charge in the payments dashboard');
+  });
+
+  it('match --dir gives team aliases to the team entry, even an alias a bundled entry also claims', async () => {
+    const { stdout } = await cli(['match', '--json', '--dir', good], 'ERR_CARD_DECLINED\nECONNRESET\nGW-429\n');
+    const ids = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { matches: { id: string }[] }).matches[0]?.id);
+    expect(ids).toEqual(['pay-card-declined', 'http-429', 'http-429']);
+    // Without the folder, the bundled entries answer as before.
+    const plain = await cli(['match', '--json', 'ECONNRESET']);
+    expect((JSON.parse(plain.stdout) as { matches: { id: string }[] }).matches[0]?.id).toBe('upstream-connection');
+  });
+
+  it('an entry with a bundled id replaces the bundled one (kb list --dir)', async () => {
+    const { stdout } = await cli(['kb', 'list', '--json', '--dir', good]);
+    const rows = JSON.parse(stdout) as { id: string; title: string }[];
+    expect(rows).toHaveLength(entries.length + 1);
+    expect(rows.filter((row) => row.id === 'http-429').map((row) => row.title)).toEqual(['429 from our API gateway']);
+    expect(rows.at(-1)?.id).toBe('pay-card-declined');
+  });
+
+  it('kb check --dir accepts a valid folder', async () => {
+    const { code, stdout, stderr } = await cli(['kb', 'check', '--dir', good]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`ok: ${entries.length + 1} entries are valid`);
+  });
+
+  it('kb check, explain and match --dir stop on a bad file with its file, line and field', async () => {
+    const bad = teamDir('team-bad', {
+      'pay-card-declined.md': TEAM_ENTRY.replace('layer: dependency', 'layer: payments'),
+    });
+    for (const args of [
+      ['kb', 'check', '--dir', bad],
+      ['explain', '--dir', bad, 'PAY-1003'],
+      ['match', '--dir', bad, 'PAY-1003'],
+    ]) {
+      const { code, stdout, stderr } = await cli(args);
+      expect(code, args.join(' ')).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/pay-card-declined\.md:9: layer: /);
+    }
+  });
+
+  it('kb build --dir bundles the team entries, and the bundle keeps the team alias winning', async () => {
+    const out = join(tmpRoot, 'team-built', 'bundle.ts');
+    const { code } = await cli(['kb', 'build', '--dir', good, '--out', out]);
+    expect(code).toBe(0);
+    const module = (await import(pathToFileURL(out).href)) as { KNOWLEDGE_BUNDLE_JSON: string };
+    const built = parseBundle(module.KNOWLEDGE_BUNDLE_JSON).entries;
+    expect(built.map((e) => e.id)).toContain('pay-card-declined');
+    expect(createMatcher(built).match('ECONNRESET').matches[0]?.id).toBe('http-429');
+  });
+
+  it('kb new writes a skeleton that kb check rejects field by field until it is filled in (real process)', () => {
+    const dir = join(tmpRoot, 'team-new');
+    const created = realCli(['kb', 'new', 'pay-card-declined', '--dir', dir]);
+    expect(created.code).toBe(0);
+    const path = join(dir, 'pay-card-declined.md');
+    const skeleton = readFileSync(path, 'utf8');
+    expect(skeleton).toMatch(/^id: pay-card-declined/m);
+
+    const empty = realCli(['kb', 'check', '--dir', dir]);
+    expect(empty.code).toBe(1);
+    for (const field of ['title', 'layer', 'summary', 'causes', 'first_checks', 'fixes']) {
+      expect(empty.stderr).toMatch(new RegExp(`pay-card-declined\\.md:\\d+: ${field}: `));
+    }
+
+    writeFileSync(path, TEAM_ENTRY);
+    const filled = realCli(['kb', 'check', '--dir', dir]);
+    expect(filled.stderr).toBe('');
+    expect(filled.code).toBe(0);
+
+    const again = realCli(['kb', 'new', 'pay-card-declined', '--dir', dir]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('already exists');
+    expect(readFileSync(path, 'utf8')).toBe(TEAM_ENTRY);
+  });
+
+  it('kb new refuses an id that is not a slug', async () => {
+    const { code, stderr } = await cli(['kb', 'new', 'Pay Card', '--dir', join(tmpRoot, 'team-slug')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('not a valid id');
   });
 });

@@ -112,3 +112,55 @@ describe('compileKnowledge', () => {
     expect(issues[0]?.message).toContain('first-owner');
   });
 });
+
+describe('compileKnowledge on top of a base (a team folder over the bundled entries)', () => {
+  const base = (() => {
+    const result = compileKnowledge([
+      entryFile('knowledge', 'http-429', { aliases: ['TOOLIMITED-429'] }),
+      entryFile('knowledge', 'http-503'),
+    ]);
+    if (!result.ok) throw new Error('test setup: the base does not compile');
+    return result.bundle.entries;
+  })();
+
+  it('adds the team entries after the base ones, and lets them compare with base ids', () => {
+    const result = compileKnowledge([entryFile('team', 'pay-declined', { compare: { 'http-429': 'A rule.' } })], {
+      base,
+    });
+    expect(result.ok && result.bundle.entries.map((e) => e.id)).toEqual(['http-429', 'http-503', 'pay-declined']);
+  });
+
+  it('replaces a base entry that has the same id, and lets a team entry claim a base alias', () => {
+    const result = compileKnowledge(
+      [
+        entryFile('team', 'http-429', { aliases: ['GW-429'] }),
+        entryFile('team', 'gw-throttle', { aliases: ['TOOLIMITED-429'] }),
+      ],
+      { base },
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.bundle.entries.map((e) => `${e.id}:${e.title}`)).toEqual([
+      'http-503:Title of http-503',
+      'gw-throttle:Title of gw-throttle',
+      'http-429:Title of http-429',
+    ]);
+    expect(result.bundle.entries.find((e) => e.id === 'http-429')?.aliases).toEqual(['GW-429']);
+  });
+
+  it('still rejects two team files claiming the same alias, and comparisons with ids nobody has', () => {
+    const result = compileKnowledge(
+      [
+        entryFile('team', 'team-a', { aliases: ['PAY-1003'] }),
+        entryFile('team', 'team-b', { aliases: ['PAY-1003'], compare: { 'no-such-id': 'A rule.' } }),
+      ],
+      { base },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((issue) => `${issue.file}: ${issue.field}`).sort()).toEqual([
+      'team/team-b.md: aliases',
+      'team/team-b.md: compare.no-such-id',
+    ]);
+  });
+});

@@ -14,7 +14,19 @@ export interface SourceFile {
 
 export type CompileResult = { ok: true; bundle: KnowledgeBundle } | { ok: false; issues: KnowledgeIssue[] };
 
-export function compileKnowledge(files: readonly SourceFile[]): CompileResult {
+export interface CompileOptions {
+  /**
+   * Entries the files are compiled on top of (the bundled knowledge base, when compiling a team's folder).
+   * Comparisons may point at them; an alias they already claim is not a conflict, because a team entry wins
+   * it; a file with one of their ids replaces that entry. The result lists them first, then the files'
+   * entries, so that the matcher (where a later entry wins an alias) lets the team's entries win.
+   */
+  base?: readonly Entry[];
+}
+
+export function compileKnowledge(files: readonly SourceFile[], options: CompileOptions = {}): CompileResult {
+  const base = options.base ?? [];
+  const baseIds = new Set(base.map((known) => known.id));
   const issues: KnowledgeIssue[] = [];
   const entries: Entry[] = [];
   const fileOf = new Map<string, string>();
@@ -46,7 +58,7 @@ export function compileKnowledge(files: readonly SourceFile[]): CompileResult {
     const file = fileOf.get(entry.id) ?? entry.id;
     const source = sourceOf.get(entry.id) ?? '';
     for (const target of Object.keys(entry.compare)) {
-      if (!fileOf.has(target)) {
+      if (!fileOf.has(target) && !baseIds.has(target)) {
         issues.push({
           file,
           line: lineOf(source, target),
@@ -72,7 +84,12 @@ export function compileKnowledge(files: readonly SourceFile[]): CompileResult {
 
   if (issues.length > 0) return { ok: false, issues };
   entries.sort((a, b) => a.id.localeCompare(b.id));
-  return { ok: true, bundle: { version: 1, entries } };
+  if (base.length === 0) return { ok: true, bundle: { version: 1, entries } };
+  const replaced = new Set(entries.map((entry) => entry.id));
+  return {
+    ok: true,
+    bundle: { version: 1, entries: [...base.filter((known) => !replaced.has(known.id)), ...entries] },
+  };
 }
 
 /** The first line of `source` that mentions `needle`, for pointing at a cross-entry problem. */

@@ -201,6 +201,43 @@ describe('matcher: aliases', () => {
   });
 });
 
+describe('matcher: an alias claimed by two entries', () => {
+  const team = (id: string, aliases: string[]): Entry => ({
+    ...(byId.get('http-500') as Entry),
+    id,
+    title: `Team entry ${id}`,
+    codes: [],
+    aliases,
+    signals: [],
+    examples: [],
+    compare: {},
+  });
+
+  it('goes to the later entry, so a team entry listed after the bundled ones wins', () => {
+    const owner = entries.find((entry) => entry.aliases.includes('ECONNRESET'))?.id;
+    expect(owner).toBe('upstream-connection');
+    const withTeam = createMatcher([...entries, team('team-socket-reset', ['ECONNRESET', 'PAY-1003'])]);
+    const { matches } = withTeam.match('ECONNRESET');
+    expect(matches[0]?.id).toBe('team-socket-reset');
+    // The bundled entry no longer claims the alias at all: no runner-up on the same evidence.
+    expect(matches.some((m) => m.id === owner && m.reasons.some((r) => r.detail === 'ECONNRESET'))).toBe(false);
+    expect(withTeam.match('PAY-1003').matches[0]?.id).toBe('team-socket-reset');
+  });
+
+  it('goes to the later entry for phrase aliases and in any case', () => {
+    const a = team('team-a', ['card declined by issuer', 'err_card_declined']);
+    const b = team('team-b', ['Card Declined By Issuer', 'ERR_CARD_DECLINED']);
+    const m = createMatcher([...entries, a, b]);
+    expect(m.match('payment failed: card declined by issuer').matches[0]?.id).toBe('team-b');
+    expect(m.match('ERR_CARD_DECLINED').matches[0]?.id).toBe('team-b');
+  });
+
+  it('is unchanged for aliases only one entry claims', () => {
+    const m = createMatcher([...entries, team('team-c', ['PAY-1003'])]);
+    expect(m.match('ECONNRESET').matches[0]?.id).toBe('upstream-connection');
+  });
+});
+
 describe('matcher: determinism', () => {
   const texts = [GITHUB_RATE_LIMIT, 'cors preflight', POSTGRES_AS_500, 'qwzx plorf', '429', NGINX_502];
 

@@ -42,6 +42,11 @@ export interface Matcher {
   readonly entries: readonly Entry[];
 }
 
+/**
+ * Options for {@link createMatcher}. The order of `entries` matters in one way: when two entries claim the
+ * same alias (case-insensitively), the one later in the list wins it. Put a team's entries after the
+ * bundled ones, as `compileKnowledge(files, { base })` does, so `PAY-1003` means what the team says.
+ */
 export interface MatcherOptions {
   /** How many matches to return at most. */
   limit?: number;
@@ -80,7 +85,7 @@ const MAX_FULLTEXT_TERMS = 32;
 // "HTTP 503: ..." and "the server returned 404." count.
 const CODE_IN_TEXT = /(?<![\w.:/-])([1-5]\d\d)(?![\w/-]|[.:]\d)/g;
 const CODE_CONTEXT_BEFORE =
-  /(?:(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|got|response|responded|with|failed|failure|err)[\s:=#"'(]*|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ "?)$/i;
+  /(?:(?:status|code|http\/\d(?:\.\d)?|http|error|returned|returns|return|returning|got|get|gets|getting|received|receive|receiving|response|responded|with|failed|failure|err)[\s:=#"'(]*|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ "?)$/i;
 const ONLY_A_CODE = /^\s*(?:http\s*)?([1-5]\d\d)(?:\s+(?:error|status|code|response|errors))?\s*$/i;
 const LETTERS_ONLY = /^[A-Za-z]+$/;
 const ONE_WORD = /^[A-Z]?[a-z]+$/;
@@ -116,9 +121,12 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
   // Aliases by their lowercase form. Letters-only aliases (INTERNAL, Forbidden) must also match their exact
   // case in the text, so the everyday words "internal" and "forbidden" do not fire them.
   const aliasByFolded = new Map<string, AliasHit[]>();
+  // When two entries claim an alias, the later entry wins it: a team's entries come after the bundled ones,
+  // so a team's own meaning of a code replaces the bundled one instead of competing with it.
   const addAlias = (folded: string, hit: AliasHit) => {
     const list = aliasByFolded.get(folded);
-    if (list) list.push(hit);
+    if (!list) aliasByFolded.set(folded, [hit]);
+    else if (list.every((earlier) => earlier.entry === hit.entry)) list.push(hit);
     else aliasByFolded.set(folded, [hit]);
   };
   const phraseAliases: { entry: number; alias: string; lower: string }[] = [];
@@ -131,7 +139,12 @@ export function createMatcher(entries: readonly Entry[], options: MatcherOptions
       codeOwners.set(code, owners);
     }
     for (const alias of entry.aliases) {
-      if (/\s/.test(alias)) phraseAliases.push({ entry: index, alias, lower: alias.toLowerCase() });
+      if (/\s/.test(alias)) {
+        const lower = alias.toLowerCase();
+        const earlier = phraseAliases.findIndex((phrase) => phrase.lower === lower && phrase.entry !== index);
+        if (earlier >= 0) phraseAliases.splice(earlier, 1);
+        phraseAliases.push({ entry: index, alias, lower });
+      }
       // Plain words such as INTERNAL or UNKNOWN fire only in the case systems print them, so the
       // everyday words "internal" and "unknown" do not.
       else addAlias(alias.toLowerCase(), { entry: index, alias, exact: LETTERS_ONLY.test(alias) });
@@ -388,10 +401,18 @@ function confidenceOf(top: number, second: number): number {
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
+// Words that carry no meaning about which error it is: protocol filler, and the everyday English of issue threads
+// ("I tried ... and it would sometimes return ..."), which otherwise lets full text rank entries on noise.
 const STOP_WORDS = new Set(
-  'the a an and or of to in on at for is are was were be been it this that with from by as not no error errors http https www com request response failed status code message'.split(
-    ' ',
-  ),
+  [
+    'the a an and or of to in on at for is are was were be been it this that with from by as not no error errors http https www com request response failed status code message',
+    'i me my we our you your he she they them their there here what which who when where why how than then so but if its it',
+    'will would could should can cannot can’t just also some sometimes very quickly still even again only any all each every',
+    'get gets got getting take takes took try tried trying use used using see seems seem know need want make made do does did done',
+    'has have had having please thanks thank hello help issue problem question answer same other more most now like way into about',
+  ]
+    .join(' ')
+    .split(' '),
 );
 
 /** Full-text terms: runs of 3+ letters, digits or underscores (shorter ones carry no meaning here). */
