@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { SourceParser } from '../core/alerts/alert.js';
 import type { Defer } from '../core/ports.js';
+import type { SnsPort } from '../core/security/sns-signature.js';
 import type { FrontDoorConfig } from '../core/security/webhook-auth.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 
@@ -22,6 +23,8 @@ export interface HttpServices extends CoreServices {
   slackEvents: ((request: Request) => Promise<Response>) | undefined;
   /** How Slack reaches apierr: over HTTP at /slack/events, over Socket Mode, or not at all (offline). */
   slackMode: 'http' | 'socket' | 'offline';
+  /** SNS certificates and subscription confirmations; `fetch` to the SNS hosts when absent (tests pass a fake). */
+  sns?: SnsPort | undefined;
 }
 
 export type ServicesResolver = (c: Context) => HttpServices | Promise<HttpServices>;

@@ -122,12 +122,12 @@ export async function verifySnsMessage(
       'missing-header',
     );
   }
+  const signature = typeof message.Signature === 'string' ? base64ToBytes(message.Signature) : undefined;
+  if (!signature) return fail('Signature', 'Signature is missing or not base64.', 'missing-header');
   const version = message.SignatureVersion;
   if (version !== '1' && version !== '2') {
     return fail('SignatureVersion', 'Send an SNS message with SignatureVersion 1 or 2.', 'malformed-header');
   }
-  const signature = typeof message.Signature === 'string' ? base64ToBytes(message.Signature) : undefined;
-  if (!signature) return fail('Signature', 'Signature is missing or not base64.', 'missing-header');
   const certUrl = typeof message.SigningCertURL === 'string' ? snsCertificateUrl(message.SigningCertURL) : undefined;
   if (!certUrl) {
     return fail(
