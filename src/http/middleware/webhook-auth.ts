@@ -21,6 +21,7 @@ import { isClosed, isOpen, requiresToken, TOKENLESS_SOURCES } from '../../core/s
 import { problem } from '../problem.js';
 import type { HttpServices } from '../services.js';
 import { fetchSnsPort } from '../sns-fetch.js';
+import { recordAuthFailure, refuseRepeatedFailures } from './auth-failures.js';
 import { requireBearer } from './bearer.js';
 
 /**
@@ -44,7 +45,10 @@ export function requireWebhookToken(): MiddlewareHandler<Env> {
   return async (c, next) => {
     const source = c.req.param('source') ?? '';
     const auth = c.var.services.frontDoor.webhooks[source];
+    const limited = refuseRepeatedFailures(c);
+    if (limited) return limited;
     if (!auth || isClosed(auth)) {
+      recordAuthFailure(c, { reason: 'closed-source', header: 'Authorization' });
       return problem(
         c,
         { type: 'unauthorized', title: 'Unauthorized', status: 401, detail: CLOSED, field: 'Authorization' },
@@ -72,7 +76,7 @@ export async function checkWebhookSignature(
   source: string,
   body: Bytes,
 ): Promise<Response | undefined> {
-  const { frontDoor, clock, logger } = c.var.services;
+  const { frontDoor, clock } = c.var.services;
   const auth = frontDoor.webhooks[source];
   const scheme = auth?.signature;
   if (!auth || !scheme) return undefined;
@@ -104,7 +108,7 @@ export async function checkWebhookSignature(
     }
   }
   if (!failure) return undefined;
-  logger.warn({ source, reason: failure.reason, header: failure.header }, 'refused an unsigned or mis-signed webhook');
+  recordAuthFailure(c, { reason: failure.reason, header: failure.header });
   return problem(c, {
     type: 'unauthorized',
     title: 'Invalid webhook signature',
