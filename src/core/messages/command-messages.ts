@@ -184,8 +184,8 @@ export function renderHelp(): SlackPayload {
         [
           '*apierr* explains API errors: what they usually mean, which layer produced them, what to check first, and the fixes that worked here before.',
           '',
-          '• `/apierr <status code, vendor code or error text>`: explain it (`/apierr 429`, `/apierr ECONNREFUSED`, `/apierr jwt expired`)',
-          '• `/apierr <a> vs <b>`: tell two look-alikes apart (`/apierr 401 vs 403`)',
+          '• `/apierr &lt;status code, vendor code or error text&gt;`: explain it (`/apierr 429`, `/apierr ECONNREFUSED`, `/apierr jwt expired`)',
+          '• `/apierr &lt;a&gt; vs &lt;b&gt;`: tell two look-alikes apart (`/apierr 401 vs 403`)',
           '• `/apierr stats`: which fixes resolved alerts, and deliveries that failed',
           '• `/apierr help`: this message',
         ].join('\n'),
