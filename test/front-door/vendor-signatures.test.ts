@@ -148,6 +148,15 @@ describe('CloudWatch over SNS', () => {
     await expectRefused(await post(a, '/webhooks/cloudwatch', JSON.stringify(other), sns), 'TopicArn');
   });
 
+  it('takes WEBHOOKS_OPEN=cloudwatch at its word even with WEBHOOK_TOKEN set: no signature, no token', async () => {
+    const { app: a, clock } = app({ WEBHOOK_TOKEN: 'shared', WEBHOOKS_OPEN: 'cloudwatch' });
+    const unsigned = alarmNotification(clock.now(), {
+      AlarmName: 'opened-cloudwatch',
+      AlarmArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:opened-cloudwatch',
+    });
+    expect((await post(a, '/webhooks/cloudwatch', JSON.stringify(unsigned), sns)).status).toBe(202);
+  });
+
   it('refuses a replay of a signed message older than an hour', async () => {
     const clock = manualClock(Date.now());
     const { app: a } = app({}, clock);
