@@ -18,6 +18,7 @@ import {
   header,
   mrkdwnLink,
   type SlackPayload,
+  safeUrl,
   section,
 } from './blocks.js';
 import { describeLayer, percent } from './layer.js';
@@ -42,7 +43,10 @@ export function renderAlertParent(alert: StoredAlert, best: Match | undefined, n
     section(facts.join('\n')),
   ];
   if (alert.description) blocks.push(section(escapeMrkdwn(alert.description)));
-  const links = [alert.url ? mrkdwnLink(alert.url, `Open in ${alert.source}`) : `from ${escapeMrkdwn(alert.source)}`];
+  // A link only to what safeUrl accepts; a relative or non-http(s) URL is no link at all, not a dead one.
+  const links = [
+    safeUrl(alert.url) ? mrkdwnLink(alert.url, `Open in ${alert.source}`) : `from ${escapeMrkdwn(alert.source)}`,
+  ];
   if (alert.status === 'firing') links.push('explanation and fixes in the thread');
   blocks.push(context(links.join(' · ')));
   return {

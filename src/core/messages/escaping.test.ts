@@ -79,6 +79,12 @@ describe('links from payloads', () => {
     }
   });
 
+  it('says where a parent came from, without a dead link, when the URL is relative', () => {
+    const parent = renderAlertParent(storedAlert({ url: '?orgId=1', source: 'grafana' }), undefined, 0);
+    expect(JSON.stringify(parent)).toContain('from grafana');
+    expect(JSON.stringify(parent)).not.toContain('Open in grafana');
+  });
+
   it('links a parent only through the checked URL', () => {
     const parent = renderAlertParent(
       storedAlert({ url: 'https://grafana.example/d/x|evil><!channel>', source: 'grafana' }),
