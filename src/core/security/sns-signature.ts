@@ -86,7 +86,7 @@ export function snsStringToSign(message: Readonly<Record<string, unknown>>): str
   let text = '';
   for (const name of fields) {
     const value = message[name];
-    if (value === undefined && name === 'Subject') continue;
+    if ((value === undefined || value === null) && name === 'Subject') continue;
     if (typeof value !== 'string') return undefined;
     text += `${name}\n${value}\n`;
   }
