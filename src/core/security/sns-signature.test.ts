@@ -103,6 +103,11 @@ describe('SNS message signatures', () => {
     expect(await verifySnsMessage(scheme, encodeUtf8('not json'), NOW, fakeSnsPort())).toMatchObject({ ok: false });
   });
 
+  it('signs a null Subject as an absent one', () => {
+    const base = { Type: 'Notification', Message: 'm', MessageId: 'i', Timestamp: 't', TopicArn: 'a' };
+    expect(snsStringToSign({ ...base, Subject: null })).toBe(snsStringToSign(base));
+  });
+
   it('builds the canonical string of a notification without a Subject and of a subscription confirmation', () => {
     expect(snsStringToSign({ Type: 'Notification', Message: 'm', MessageId: 'i', Timestamp: 't', TopicArn: 'a' })).toBe(
       'Message\nm\nMessageId\ni\nTimestamp\nt\nTopicArn\na\nType\nNotification\n',

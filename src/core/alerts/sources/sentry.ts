@@ -7,10 +7,11 @@
  */
 import { z } from 'zod';
 import type { Alert, ParseOutcome, SourceParser } from '../alert.js';
-import { idSchema, joinText, nonEmpty, recordOf, STATUS_CODE_LABELS, statusCodeFrom } from './fields.js';
+import { idSchema, joinText, looseText, nonEmpty, recordOf, STATUS_CODE_LABELS, statusCodeFrom } from './fields.js';
 import { invalid, validate } from './validate.js';
 
-const text = z.string().nullish();
+/** Optional text apierr only reads for detail: read liberally (a number where a string was expected is its text). */
+const text = looseText;
 
 const eventAlertSchema = z.object({
   data: z.object({
