@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { ConfigError } from './errors.js';
-import { describeWebhookDoors } from './security/webhook-auth.js';
+import { describeWebhookDoors, logFrontDoor } from './security/webhook-auth.js';
 
 const failure = (env: Record<string, string>) => {
   try {
@@ -91,9 +91,11 @@ describe('parseConfig', () => {
 describe('parseConfig: the front door', () => {
   const STANDARD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
-  it('closes every webhook source when no secret is set, with the default rate limit and no CORS', () => {
+  it('closes every webhook source when no secret is set, except CloudWatch, whose SNS signature needs none', () => {
     const { frontDoor } = parseConfig({});
-    expect(Object.values(frontDoor.webhooks).every((a) => !a.token && !a.signature && !a.open)).toBe(true);
+    const { cloudwatch, ...others } = frontDoor.webhooks;
+    expect(Object.values(others).every((a) => !a.token && !a.signature && !a.open)).toBe(true);
+    expect(cloudwatch?.signature).toEqual({ kind: 'sns', topics: [] });
     expect(frontDoor.webhookRateLimit).toBe(6000);
     expect(frontDoor.corsOrigins).toEqual([]);
   });
@@ -158,10 +160,45 @@ describe('parseConfig: the front door', () => {
       WEBHOOKS_OPEN: 'datadog,alertmanager',
     });
     const doors = describeWebhookDoors(frontDoor.webhooks);
-    expect(doors.signature.sort()).toEqual(['generic', 'grafana']);
+    expect(doors.signature.sort()).toEqual(['cloudwatch', 'generic', 'grafana']);
     expect(doors.token.sort()).toEqual(['alertmanager', 'grafana']);
-    // alertmanager is listed in WEBHOOKS_OPEN but has a token: the token wins.
+    // alertmanager is listed in WEBHOOKS_OPEN but has a token: the token wins, and the log says so.
     expect(doors.open).toEqual(['datadog']);
-    expect(doors.closed.sort()).toEqual(['cloudwatch', 'opsgenie', 'pagerduty', 'sentry']);
+    expect(doors.openIgnored).toEqual(['alertmanager']);
+    expect(doors.closed.sort()).toEqual(['opsgenie', 'pagerduty', 'sentry']);
+  });
+
+  it('reads SENTRY_CLIENT_SECRET, PAGERDUTY_WEBHOOK_SECRET and SNS_TOPIC_ARNS', () => {
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:alarms';
+    const { frontDoor } = parseConfig({
+      SENTRY_CLIENT_SECRET: 's3',
+      PAGERDUTY_WEBHOOK_SECRET: 'p4',
+      SNS_TOPIC_ARNS: ` ${topic} ,`,
+    });
+    expect(frontDoor.webhooks.sentry?.signature).toEqual({ kind: 'sentry-hmac', secret: 's3' });
+    expect(frontDoor.webhooks.pagerduty?.signature).toEqual({ kind: 'pagerduty-hmac', secret: 'p4' });
+    expect(frontDoor.webhooks.cloudwatch?.signature).toEqual({ kind: 'sns', topics: [topic] });
+    expect(() => parseConfig({ SNS_TOPIC_ARNS: 'alarms' })).toThrow(/SNS_TOPIC_ARNS/);
+  });
+
+  it('does not ask Sentry or SNS for the shared token once their signature is checked: they cannot send one', () => {
+    const { frontDoor } = parseConfig({
+      WEBHOOK_TOKEN: 'shared',
+      SENTRY_CLIENT_SECRET: 's',
+      WEBHOOKS_OPEN: 'cloudwatch',
+    });
+    const doors = describeWebhookDoors(frontDoor.webhooks);
+    expect(doors.token).not.toContain('sentry');
+    expect(doors.signature).toContain('sentry');
+    // With WEBHOOK_TOKEN set, WEBHOOKS_OPEN=cloudwatch still has its effect (no SNS signature check).
+    expect(doors.open).toEqual(['cloudwatch']);
+    expect(doors.token).toContain('generic');
+  });
+
+  it('warns, naming them, about sources WEBHOOKS_OPEN names that a token keeps closed', () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_: object, message: string) => warnings.push(message) };
+    logFrontDoor(logger, parseConfig({ WEBHOOK_TOKEN: 'shared', WEBHOOKS_OPEN: 'generic' }).frontDoor);
+    expect(warnings.some((w) => w.includes('WEBHOOKS_OPEN names generic'))).toBe(true);
   });
 });

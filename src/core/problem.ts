@@ -9,6 +9,7 @@ export type ProblemType =
   | 'invalid-payload'
   | 'unsupported-media-type'
   | 'payload-too-large'
+  | 'too-many-alerts'
   | 'unauthorized'
   | 'forbidden-origin'
   | 'not-found'

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { SourceParser } from '../core/alerts/alert.js';
 import type { Defer } from '../core/ports.js';
 import type { RateLimiter } from '../core/security/rate-limit.js';
+import type { SnsPort } from '../core/security/sns-signature.js';
 import type { FrontDoorConfig } from '../core/security/webhook-auth.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 import type { MetricsEndpoint } from './routes/metrics.js';
@@ -30,6 +31,8 @@ export interface HttpServices extends CoreServices {
   slackMode: 'http' | 'socket' | 'offline';
   /** `GET /metrics` on this app; undefined when metrics are served on METRICS_PORT instead (or nowhere). */
   metricsEndpoint?: MetricsEndpoint | undefined;
+  /** SNS certificates and subscription confirmations; `fetch` to the SNS hosts when absent (tests pass a fake). */
+  sns?: SnsPort | undefined;
 }
 
 export type ServicesResolver = (c: Context) => HttpServices | Promise<HttpServices>;

@@ -4,10 +4,11 @@
  * @module
  */
 
-import type { SlackPayload } from '../core/messages/blocks.js';
-import { renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
+import { type Explanation, rulesBetween } from '../core/knowledge/explain.js';
+import { type SlackPayload, section } from '../core/messages/blocks.js';
+import { parseShareValue, renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
 import { slashCommandKind } from '../core/metrics.js';
-import { explainQuery } from '../core/use-cases/explain-query.js';
+import { explainQuery, rankedFixesFor } from '../core/use-cases/explain-query.js';
 import { type FixRecordOutcome, recordFixButton, recordReaction } from '../core/use-cases/record-fix.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 
@@ -15,9 +16,15 @@ export interface CommandAnswer extends SlackPayload {
   response_type: 'ephemeral' | 'in_channel';
 }
 
+/**
+ * The longest query apierr reads: a pasted error is a few lines, and every regex after this (the
+ * "X vs Y" split, the matcher's signals) then runs on a bounded input, so no query can hold the event loop.
+ */
+export const MAX_QUERY_CHARS = 4000;
+
 /** `/apierr <query>`: help, stats, or an explanation (ephemeral, with a button to share it). */
 export async function handleSlashCommand(services: CoreServices, text: string): Promise<CommandAnswer> {
-  const query = text.trim();
+  const query = text.slice(0, MAX_QUERY_CHARS).trim();
   const word = query.toLowerCase();
   services.metrics?.slashCommand(slashCommandKind(word));
   if (word === '' || word === 'help' || word === '--help' || word === '?')
@@ -37,13 +44,43 @@ export async function handleSlashCommand(services: CoreServices, text: string): 
     };
   }
   const { explanation, fixes } = await explainQuery(services, query);
-  return { response_type: 'ephemeral', ...renderExplanation(explanation, fixes, query, true) };
+  return { response_type: 'ephemeral', ...renderExplanation(explanation, fixes, true) };
 }
 
-/** The "Share in channel" button: the same explanation, visible to everyone. */
-export async function handleShare(services: CoreServices, query: string): Promise<CommandAnswer> {
-  const { explanation, fixes } = await explainQuery(services, query);
-  return { response_type: 'in_channel', ...renderExplanation(explanation, fixes, query, false) };
+/**
+ * The "Share in channel" button: what the person was shown, visible to everyone. `value` is the button's
+ * value, which names the entry (`entry:<id>`) or the two compared (`vs:<id>:<id>`), not the query. A value
+ * that names nothing apierr knows (an old button that carried a query, a forged one) is answered
+ * ephemerally and never posted in the channel.
+ */
+export async function handleShare(services: CoreServices, value: string): Promise<CommandAnswer> {
+  const target = parseShareValue(value);
+  if (target?.kind === 'entry') {
+    const entry = services.entries.get(target.entryId);
+    if (entry) {
+      const fixes = await rankedFixesFor(services, entry);
+      const explanation: Explanation = {
+        kind: 'entry',
+        entry,
+        // No reasons: the shared message shows what the entry says, not how a query matched it.
+        match: { id: entry.id, title: entry.title, confidence: 1, reasons: [] },
+        runnersUp: [],
+        lowConfidence: false,
+      };
+      return { response_type: 'in_channel', ...renderExplanation(explanation, fixes, false) };
+    }
+  }
+  if (target?.kind === 'comparison') {
+    const left = services.entries.get(target.leftId);
+    const right = services.entries.get(target.rightId);
+    if (left && right && left.id !== right.id) {
+      const explanation: Explanation = { kind: 'comparison', left, right, rules: rulesBetween(left, right) };
+      return { response_type: 'in_channel', ...renderExplanation(explanation, [], false) };
+    }
+  }
+  services.logger.info({ value: value.slice(0, 100) }, 'share button names no entry: answered privately');
+  const text = 'That explanation can no longer be shared: run the command again and share the new answer.';
+  return { response_type: 'ephemeral', text, blocks: [section(text)] };
 }
 
 export interface ReactionEnvelope {

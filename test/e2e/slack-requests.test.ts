@@ -151,14 +151,62 @@ describe('/apierr', () => {
       container: { type: 'message', is_ephemeral: true },
       response_url: responseUrl,
       trigger_id: '1.2.3',
-      actions: [{ type: 'button', action_id: 'apierr_share', block_id: 'share', value: '429', action_ts: '1' }],
+      actions: [
+        { type: 'button', action_id: 'apierr_share', block_id: 'share', value: 'entry:http-429', action_ts: '1' },
+      ],
     });
     expect(res.status).toBe(200);
     const shared = await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'share-1', 5000);
     expect(shared.args.response_type).toBe('in_channel');
     expect(blockText(shared.args)).toContain('429 Too Many Requests');
   });
+
+  it('shares what was shown even when the match came from text past the first 1,900 characters', async () => {
+    const query = `checkout failed ${'zz '.repeat(700)} HTTP 429 Too Many Requests`;
+    expect(query.length).toBeGreaterThan(1900);
+    const answer = (await (await app.slash(query)).json()) as {
+      blocks: { type: string; elements?: { value: string }[] }[];
+    };
+    const value = answer.blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value;
+    expect(value).toBe('entry:http-429');
+    const shared = await pressShare('share-long', value ?? '');
+    expect(shared.args.response_type).toBe('in_channel');
+    expect(blockText(shared.args)).toContain('429 Too Many Requests');
+    expect(blockText(shared.args)).not.toContain('checkout failed');
+  });
+
+  it('never posts a share that names no entry in the channel, and never echoes it', async () => {
+    for (const [id, value] of [
+      ['share-old', '<!everyone> 429'],
+      ['share-none', 'entry:no-such-entry'],
+      ['share-vs', 'vs:http-401:<!channel>'],
+    ] as const) {
+      const reply = await pressShare(id, value);
+      expect(reply.args.response_type).toBe('ephemeral');
+      expect(blockText(reply.args)).not.toContain('<!');
+    }
+  });
+
+  it('offers no share button on an answer that matched nothing', async () => {
+    const answer = await (await app.slash('<!everyone> qwzx plorb')).json();
+    expect(blockText(answer)).not.toContain('apierr_share');
+    expect(blockText(answer)).not.toContain('<!everyone>');
+  });
 });
+
+async function pressShare(id: string, value: string) {
+  await app.action({
+    type: 'block_actions',
+    user: { id: 'U04ONCALL9Z', team_id: TEAM_ID },
+    team: { id: TEAM_ID },
+    api_app_id: 'A07BOT12345',
+    container: { type: 'message', is_ephemeral: true },
+    response_url: app.slack.responseUrl(id),
+    trigger_id: '1.2.3',
+    actions: [{ type: 'button', action_id: 'apierr_share', block_id: 'share', value, action_ts: '1' }],
+  });
+  return app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === id, 5000);
+}
 
 describe('recording the fix that worked', () => {
   it('counts a number reaction on the explanation once, even when Slack retries it, and takes it back when removed', async () => {
@@ -198,6 +246,41 @@ describe('recording the fix that worked', () => {
     await reaction('reaction_added', 'one', '1234567890.000001');
     await reaction('reaction_added', 'tada', explanation.ts);
     expect(JSON.stringify(await stats('http-429'))).toBe(before);
+  });
+
+  it('counts no vote from a reaction on the parent: votes belong to the explanation', async () => {
+    const { parent } = await postAlert('parent-reactions');
+    const before = JSON.stringify(await stats('http-429'));
+    await reaction('reaction_added', 'white_check_mark', parent.ts);
+    await reaction('reaction_added', 'one', parent.ts);
+    expect(JSON.stringify(await stats('http-429'))).toBe(before);
+  });
+
+  it("records a button press from a user of another workspace (Slack Connect, Grid) when team.id is the alert's", async () => {
+    const { explanation, buttons } = await postAlert('guest-button');
+    const first = buttons[0];
+    if (!first) throw new Error('no fix buttons');
+    const fixId = first.value.split(':')[1];
+    const before = (await stats('http-429'))?.fixes.find((f) => f.id === fixId)?.resolved ?? 0;
+    const press = (team: string, userTeam: string, id: string) => {
+      const payload = buttonPressPayload({
+        team,
+        channel: ALERT_CHANNEL,
+        messageTs: explanation.ts,
+        button: first,
+        responseUrl: app.slack.responseUrl(id),
+      });
+      return app.action({ ...payload, user: { id: 'U05GUEST001', team_id: userTeam } });
+    };
+    await press(TEAM_ID, 'T0GUESTORG1', 'guest-1');
+    await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'guest-1', 5000);
+    expect((await stats('http-429'))?.fixes.find((f) => f.id === fixId)?.resolved).toBe(before + 1);
+
+    // The workspace the press came from is what counts: another workspace's press is refused.
+    await press('T9OTHERTEAM', TEAM_ID, 'guest-2');
+    const refused = await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'guest-2', 5000);
+    expect(String(refused.args.text)).not.toMatch(/recorded/i);
+    expect((await stats('http-429'))?.fixes.find((f) => f.id === fixId)?.resolved).toBe(before + 1);
   });
 
   it('records a "Fix worked" button press and confirms it privately', async () => {

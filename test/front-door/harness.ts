@@ -9,6 +9,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { parseConfig } from '../../src/core/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { createApp } from '../../src/http/app.js';
+import type { HttpServices } from '../../src/http/services.js';
 import { alerts } from '../../src/store/schema.js';
 
 import type { TestApp } from '../helpers/app-harness.js';
@@ -16,9 +17,14 @@ import type { TestApp } from '../helpers/app-harness.js';
 export type FrontDoorApp = ReturnType<typeof createApp>;
 
 /** A fresh app (and so a fresh rate limiter) over the test server's services, configured by `env`. */
-export function appWith(test: TestApp, env: Record<string, string>, clock?: Clock): FrontDoorApp {
+export function appWith(
+  test: TestApp,
+  env: Record<string, string>,
+  clock?: Clock,
+  overrides: Partial<HttpServices> = {},
+): FrontDoorApp {
   const { frontDoor } = parseConfig(env);
-  return createApp({ ...test.server.services, frontDoor, ...(clock ? { clock } : {}) });
+  return createApp({ ...test.server.services, frontDoor, ...(clock ? { clock } : {}), ...overrides });
 }
 
 /** A clock the test moves by hand. */

@@ -149,7 +149,9 @@ describe('Standard Webhooks on /webhooks/generic', () => {
     };
     const first = await send();
     expect(first.status).toBe(202);
-    expect(await first.json()).toMatchObject({ alerts: [{ dedupKey: 'generic:msg_front_door_1', outcome: 'new' }] });
+    expect(await first.json()).toMatchObject({
+      alerts: [{ dedupKey: 'generic:~h:msg_front_door_1', outcome: 'new' }],
+    });
     const again = await send();
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: 'duplicate' });
@@ -221,20 +223,16 @@ describe('open and closed sources', () => {
 
   it('refuses every source with 401 when nothing is configured, saying how to open it', async () => {
     const app = appWith(test, {});
-    for (const source of [
-      'alertmanager',
-      'grafana',
-      'generic',
-      'datadog',
-      'sentry',
-      'pagerduty',
-      'cloudwatch',
-      'opsgenie',
-    ]) {
+    for (const source of ['alertmanager', 'grafana', 'generic', 'datadog', 'sentry', 'pagerduty', 'opsgenie']) {
       const res = await post(app, `/webhooks/${source}`, generic, { authorization: 'Bearer guess' });
       expect(res.status).toBe(401);
       expect((await problemOf(res)).detail).toContain('WEBHOOKS_OPEN');
     }
+    // CloudWatch is never closed: SNS signs every message, and that signature is always checked.
+    await expectRefused(
+      await post(app, '/webhooks/cloudwatch', generic, { authorization: 'Bearer guess' }),
+      'Signature',
+    );
   });
 
   it('accepts only the sources WEBHOOKS_OPEN names, without any secret', async () => {

@@ -35,6 +35,11 @@ export interface Alert {
 /** What a source parser receives besides the body: lowercase header names. */
 export interface SourceContext {
   headers: Readonly<Record<string, string>>;
+  /**
+   * The request's signature covered its id header (Standard Webhooks signs `webhook-id`): ids then come
+   * only from signed input, and an unsigned `Idempotency-Key` is ignored.
+   */
+  signedIds?: boolean | undefined;
 }
 
 export type ParseOutcome = { ok: true; alerts: Alert[] } | { ok: false; error: PayloadError };

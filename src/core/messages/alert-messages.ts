@@ -9,7 +9,19 @@ import type { Match } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
 import type { StoredAlert } from '../ports.js';
 import { type ControlOptions, parentControls } from './alert-controls.js';
-import { actions, type Block, capBlocks, context, escapeMrkdwn, header, type SlackPayload, section } from './blocks.js';
+import {
+  actions,
+  type Block,
+  capBlocks,
+  context,
+  escapeMrkdwn,
+  fallbackText,
+  header,
+  mrkdwnLink,
+  type SlackPayload,
+  safeUrl,
+  section,
+} from './blocks.js';
 import { describeLayer, percent } from './layer.js';
 
 /** The emoji a person reacts with to say "fix N worked"; index 0 is fix 1. */
@@ -33,16 +45,21 @@ export function renderAlertParent(
     best ? `*Pattern:* ${escapeMrkdwn(best.title)} (${percent(best.confidence)} match)` : '*Pattern:* no known pattern',
   ].filter((line): line is string => line !== undefined);
   const blocks: Block[] = [
-    header(`${alert.status === 'resolved' ? '✅' : '🚨'} ${alert.title}`),
+    header(`${alert.status === 'resolved' ? '✅' : '🚨'} ${escapeMrkdwn(alert.title)}`),
     section(facts.join('\n')),
   ];
   if (alert.description) blocks.push(section(escapeMrkdwn(alert.description)));
-  const links = [alert.url ? `<${alert.url}|Open in ${alert.source}>` : `from ${alert.source}`];
+  // A link only to what safeUrl accepts; a relative or non-http(s) URL is no link at all, not a dead one.
+  const links = [
+    safeUrl(alert.url) ? mrkdwnLink(alert.url, `Open in ${alert.source}`) : `from ${escapeMrkdwn(alert.source)}`,
+  ];
   if (alert.status === 'firing') links.push('explanation and fixes in the thread');
   blocks.push(context(links.join(' · ')));
   blocks.push(...parentControls(alert, controls, now));
   return {
-    text: `${alert.status === 'resolved' ? 'Resolved' : 'Firing'}: ${alert.title}${alert.service ? ` (${alert.service})` : ''}`,
+    text: fallbackText(
+      `${alert.status === 'resolved' ? 'Resolved' : 'Firing'}: ${escapeMrkdwn(alert.title)}${alert.service ? ` (${escapeMrkdwn(alert.service)})` : ''}`,
+    ),
     blocks: capBlocks(blocks),
   };
 }
@@ -56,12 +73,12 @@ export function renderAlertExplanation(
 ): SlackPayload {
   if (!entry || !best) {
     return {
-      text: `No known API error pattern matches "${alert.title}".`,
+      text: fallbackText(`No known API error pattern matches "${escapeMrkdwn(alert.title)}".`),
       blocks: [
         section(
           `No API error pattern in the knowledge base matches *${escapeMrkdwn(alert.title)}* well.${
             runnersUp.length > 0
-              ? `\nClosest guesses: ${runnersUp.map((m) => `${m.title} (${percent(m.confidence)})`).join(', ')}`
+              ? `\nClosest guesses: ${runnersUp.map((m) => `${escapeMrkdwn(m.title)} (${percent(m.confidence)})`).join(', ')}`
               : ''
           }`,
         ),
@@ -105,7 +122,7 @@ export function renderAlertExplanation(
       `When a fix works, react to this message with its number (:one: … :${NUMBER_REACTIONS[Math.min(fixes.length, NUMBER_REACTIONS.length) - 1]}:) or press its button; :${RESOLVED_REACTION}: marks it resolved with another fix.`,
     ),
   );
-  return { text: `${entry.title}: ${entry.summary}`, blocks: capBlocks(blocks) };
+  return { text: fallbackText(escapeMrkdwn(`${entry.title}: ${entry.summary}`)), blocks: capBlocks(blocks) };
 }
 
 export function renderResolvedNote(alert: StoredAlert, now: number): SlackPayload {
@@ -155,5 +172,5 @@ export function reasonsText(match: Match): string {
       parts.push(label);
     }
   }
-  return `${parts.join(', ')} (${percent(match.confidence)})`;
+  return escapeMrkdwn(`${parts.join(', ')} (${percent(match.confidence)})`);
 }

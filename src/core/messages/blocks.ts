@@ -11,6 +11,10 @@ export const LIMITS = {
   buttonText: 75,
   contextElements: 10,
   actions: 25,
+  /** Slack truncates `text` over 40,000 characters; it asks for 4,000 at most. */
+  fallbackText: 4000,
+  /** A link's URL (a button's `url` may be 3,000 characters; the same bound here). */
+  url: 3000,
 } as const;
 
 export type Block = Record<string, unknown>;
@@ -97,7 +101,59 @@ export function capBlocks(blocks: Block[]): Block[] {
   return kept;
 }
 
-/** Escapes text for mrkdwn, where &, < and > are control characters. */
+/**
+ * Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), zero-width characters (U+200B-U+200F,
+ * U+2060, U+FEFF) and the soft hyphen: invisible in Slack, they can make a title read differently from what
+ * it is ("Trojan Source"), or hide a word from a reader while the notification still carries it.
+ */
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/**
+ * The one escaping function for every sender-controlled value that reaches a Slack text field (mrkdwn,
+ * plain_text, and a message's top-level `text`, which Slack parses as mrkdwn for notifications): `&`, `<`
+ * and `>` become entities, so `<!channel>`, `<@U123>`, `<#C123>` and `<url|label>` are shown, never acted on;
+ * invisible bidi and zero-width characters are removed.
+ * @example escapeMrkdwn('<!channel> 5xx & more') // "&lt;!channel&gt; 5xx &amp; more"
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(INVISIBLE, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A message's top-level `text` (the notification and the fallback for clients without blocks). Slack
+ * truncates over 40,000 characters and answers `msg_too_long` well before its 4 MB request limit, so it is
+ * kept to {@link LIMITS.fallbackText}; callers escape the sender's parts with {@link escapeMrkdwn} first.
+ */
+export function fallbackText(text: string): string {
+  return truncate(text, LIMITS.fallbackText);
+}
+
+/** Characters that would end or split a Slack link (`<url|label>`) or start a mention inside one. */
+const LINK_BREAKERS: Readonly<Record<string, string>> = { '|': '%7C', '<': '%3C', '>': '%3E' };
+
+/**
+ * A sender's URL made safe to put in `<url|label>`: only an absolute http(s) URL with a host and no
+ * credentials, at most {@link LIMITS.url} characters, with `|`, `<`, `>` (and spaces, quotes, controls)
+ * percent-encoded by the URL parser or here; anything else is `undefined` and the caller shows no link.
+ * @example safeUrl('https://a.example/x|y><!channel>') // "https://a.example/x%7Cy%3E%3C!channel%3E"
+ */
+export function safeUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  if (!/^https?:\/\//i.test(trimmed) || !URL.canParse(trimmed)) return undefined;
+  const url = new URL(trimmed);
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') return undefined;
+  if (url.username !== '' || url.password !== '') return undefined;
+  // The parser percent-encodes spaces, quotes and controls, and `<`/`>` in the path; `|` it leaves alone.
+  const href = url.href.replace(/[|<>]/g, (c) => LINK_BREAKERS[c] ?? c).replace(INVISIBLE, '');
+  return href.length <= LIMITS.url ? href : undefined;
+}
+
+/**
+ * The one way a link is written into mrkdwn: `<url|label>` with the URL checked by {@link safeUrl} and the
+ * label escaped, or the label alone when the URL is not one apierr will link to.
+ */
+export function mrkdwnLink(url: string | undefined, label: string): string {
+  const href = safeUrl(url);
+  return href === undefined ? escapeMrkdwn(label) : `<${href}|${escapeMrkdwn(label)}>`;
 }

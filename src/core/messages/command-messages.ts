@@ -17,6 +17,7 @@ import {
   context,
   divider,
   escapeMrkdwn,
+  fallbackText,
   header,
   listSections,
   type SlackPayload,
@@ -34,19 +35,57 @@ export const COMMAND_EXAMPLES = [
   '`/apierr stats`',
 ];
 
+/**
+ * What the "Share in channel" button carries: the id of what the person saw (one entry, or two compared),
+ * never their query. Sharing re-renders exactly that, so a share can neither turn into "no match" nor
+ * put the query's text in the channel.
+ */
+export type ShareTarget = { kind: 'entry'; entryId: string } | { kind: 'comparison'; leftId: string; rightId: string };
+
+const ENTRY_SHARE = 'entry:';
+const COMPARISON_SHARE = 'vs:';
+
+/** The button value for `target`: `entry:<id>` or `vs:<id>:<id>` (entry ids have no colon). */
+export function shareValue(target: ShareTarget): string {
+  return target.kind === 'entry'
+    ? `${ENTRY_SHARE}${target.entryId}`
+    : `${COMPARISON_SHARE}${target.leftId}:${target.rightId}`;
+}
+
+/** The target a button value names, or undefined for anything else (an old button carrying a query). */
+export function parseShareValue(value: string): ShareTarget | undefined {
+  if (value.startsWith(ENTRY_SHARE)) {
+    const entryId = value.slice(ENTRY_SHARE.length);
+    return /^[a-z0-9][a-z0-9._-]{0,99}$/i.test(entryId) ? { kind: 'entry', entryId } : undefined;
+  }
+  if (value.startsWith(COMPARISON_SHARE)) {
+    const ids = value.slice(COMPARISON_SHARE.length).split(':');
+    const [leftId, rightId] = ids;
+    if (ids.length !== 2 || !leftId || !rightId) return undefined;
+    return { kind: 'comparison', leftId, rightId };
+  }
+  return undefined;
+}
+
 export function renderExplanation(
   explanation: Explanation,
   fixes: readonly RankedFix[],
-  query: string,
   shareable: boolean,
 ): SlackPayload {
-  const share = shareable
-    ? [
-        actions('share', [
-          { text: 'Share in channel', actionId: SHARE_ACTION, value: query.slice(0, 1900), style: 'primary' },
-        ]),
-      ]
-    : [];
+  const target: ShareTarget | undefined =
+    explanation.kind === 'entry'
+      ? { kind: 'entry', entryId: explanation.entry.id }
+      : explanation.kind === 'comparison'
+        ? { kind: 'comparison', leftId: explanation.left.id, rightId: explanation.right.id }
+        : undefined;
+  const share =
+    shareable && target
+      ? [
+          actions('share', [
+            { text: 'Share in channel', actionId: SHARE_ACTION, value: shareValue(target), style: 'primary' },
+          ]),
+        ]
+      : [];
   switch (explanation.kind) {
     case 'entry': {
       const { entry, match, runnersUp, lowConfidence } = explanation;
@@ -54,7 +93,11 @@ export function renderExplanation(
       if (lowConfidence)
         blocks.push(context(':warning: Low confidence: this is the best guess; alternatives are below.'));
       blocks.push(section(escapeMrkdwn(entry.summary)));
-      blocks.push(context(`*Likely layer:* ${describeLayer(entry.layer)}`, `*Matched on:* ${reasonsText(match)}`));
+      blocks.push(
+        match.reasons.length > 0
+          ? context(`*Likely layer:* ${describeLayer(entry.layer)}`, `*Matched on:* ${reasonsText(match)}`)
+          : context(`*Likely layer:* ${describeLayer(entry.layer)}`),
+      );
       blocks.push(
         section(`*Check first*\n${entry.first_checks.map((c, i) => `${i + 1}. ${escapeMrkdwn(c)}`).join('\n')}`),
       );
@@ -74,11 +117,14 @@ export function renderExplanation(
           ),
         );
       }
-      return { text: `${entry.title}: ${entry.summary}`, blocks: capBlocks([...blocks, ...share]) };
+      return {
+        text: fallbackText(escapeMrkdwn(`${entry.title}: ${entry.summary}`)),
+        blocks: capBlocks([...blocks, ...share]),
+      };
     }
     case 'comparison': {
       const { left, right, rules } = explanation;
-      const blocks: Block[] = [header(`${left.title} vs ${right.title}`)];
+      const blocks: Block[] = [header(escapeMrkdwn(`${left.title} vs ${right.title}`))];
       blocks.push(
         section(
           rules.length > 0
@@ -87,7 +133,10 @@ export function renderExplanation(
         ),
       );
       for (const entry of [left, right]) blocks.push(divider(), ...entrySummary(entry));
-      return { text: `${left.title} vs ${right.title}`, blocks: capBlocks([...blocks, ...share]) };
+      return {
+        text: fallbackText(escapeMrkdwn(`${left.title} vs ${right.title}`)),
+        blocks: capBlocks([...blocks, ...share]),
+      };
     }
     case 'none':
       return renderNoMatch(
@@ -118,7 +167,7 @@ export function renderNoMatch(query: string, guesses: readonly string[]): SlackP
   const lines = [`Nothing in the knowledge base explains *${escapeMrkdwn(query)}* with confidence.`];
   if (guesses.length > 0) lines.push(`Closest guesses: ${guesses.map(escapeMrkdwn).join(', ')}`);
   return {
-    text: `No confident match for "${query}"`,
+    text: fallbackText(`No confident match for "${escapeMrkdwn(query)}"`),
     blocks: [
       section(lines.join('\n')),
       context(
@@ -136,8 +185,8 @@ export function renderHelp(): SlackPayload {
         [
           '*apierr* explains API errors: what they usually mean, which layer produced them, what to check first, and the fixes that worked here before.',
           '',
-          '• `/apierr <status code, vendor code or error text>`: explain it (`/apierr 429`, `/apierr ECONNREFUSED`, `/apierr jwt expired`)',
-          '• `/apierr <a> vs <b>`: tell two look-alikes apart (`/apierr 401 vs 403`)',
+          '• `/apierr &lt;status code, vendor code or error text&gt;`: explain it (`/apierr 429`, `/apierr ECONNREFUSED`, `/apierr jwt expired`)',
+          '• `/apierr &lt;a&gt; vs &lt;b&gt;`: tell two look-alikes apart (`/apierr 401 vs 403`)',
           '• `/apierr stats`: which fixes resolved alerts, and deliveries that failed',
           '• `/apierr help`: this message',
         ].join('\n'),

@@ -12,6 +12,7 @@ import {
   capBlocks,
   context,
   escapeMrkdwn,
+  fallbackText,
   header,
   LIMITS,
   listSections,
@@ -43,7 +44,7 @@ export function renderDigestParent(
   const listed = listSections(lines, LIMITS.blocks - FIXED_BLOCKS);
   const unlisted = total - members.length;
   const blocks: Block[] = [
-    header(`🌩️ Alert storm: ${total} alerts, ${entry?.title ?? 'unrecognized errors'}`),
+    header(escapeMrkdwn(`🌩️ Alert storm: ${total} alerts, ${entry?.title ?? 'unrecognized errors'}`)),
     section(
       `*Pattern:* ${escapeMrkdwn(pattern)}\n*Firing:* ${firing}   *Resolved:* ${resolved}${unlisted > 0 ? `   *Not listed:* ${unlisted}` : ''}`,
     ),
@@ -55,7 +56,9 @@ export function renderDigestParent(
     ...(representative ? parentControls(representative, { silence: false, silenceHours: [] }, now) : []),
   ];
   return {
-    text: `Alert storm: ${total} alerts matching ${entry?.title ?? 'no known pattern'} (${firing} firing)`,
+    text: fallbackText(
+      escapeMrkdwn(`Alert storm: ${total} alerts matching ${entry?.title ?? 'no known pattern'} (${firing} firing)`),
+    ),
     blocks: capBlocks(blocks),
   };
 }

@@ -16,8 +16,16 @@ export const DEFAULT_GRAFANA_HMAC_HEADER = 'X-Grafana-Alerting-Signature';
 /** High enough that an Alertmanager or Grafana in an alert storm is never refused (they batch alerts). */
 export const DEFAULT_WEBHOOK_RATE_LIMIT = 6000;
 
-/** Which source each signing scheme protects: the sources that sign their requests in a way apierr checks. */
-const SIGNED_SOURCES = { grafana: 'GRAFANA_HMAC_SECRET', generic: 'STANDARD_WEBHOOKS_SECRET' } as const;
+/** Which source each signing secret protects: the sources that sign their requests with a shared secret. */
+const SIGNED_SOURCES = {
+  grafana: 'GRAFANA_HMAC_SECRET',
+  generic: 'STANDARD_WEBHOOKS_SECRET',
+  sentry: 'SENTRY_CLIENT_SECRET',
+  pagerduty: 'PAGERDUTY_WEBHOOK_SECRET',
+} as const;
+
+/** An SNS topic ARN: `arn:<partition>:sns:<region>:<account>:<name>`. */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
 
 // RFC 9110 field-name: a token.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -115,7 +123,32 @@ function signatureSchemes(get: (name: string) => string | undefined): Map<string
     }
     schemes.set('generic', { kind: 'standard-webhooks', key });
   }
+
+  const sentry = get(SIGNED_SOURCES.sentry);
+  if (sentry) schemes.set('sentry', { kind: 'sentry-hmac', secret: sentry });
+  const pagerduty = get(SIGNED_SOURCES.pagerduty);
+  if (pagerduty) schemes.set('pagerduty', { kind: 'pagerduty-hmac', secret: pagerduty });
+
+  // SNS signs with Amazon's certificate: no secret to configure, so CloudWatch is always checked.
+  schemes.set('cloudwatch', { kind: 'sns', topics: parseTopics(get('SNS_TOPIC_ARNS')) });
   return schemes;
+}
+
+function parseTopics(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((topic) => {
+      if (!TOPIC_ARN.test(topic)) {
+        throw new ConfigError(
+          'SNS_TOPIC_ARNS',
+          `"${topic}" is not an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:alarms`,
+        );
+      }
+      return topic;
+    });
 }
 
 function headerName(get: (name: string) => string | undefined, variable: string): string | undefined {

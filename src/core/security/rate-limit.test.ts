@@ -43,4 +43,21 @@ describe('the per-sender token bucket', () => {
     for (let i = 0; i < 60; i++) limiter.take('late', 120_000, policy);
     expect(limiter.size()).toBeLessThan(100);
   });
+
+  it('keeps a refused sender refused however many other senders arrive after it', () => {
+    const limiter = createRateLimiter({ maxKeys: 100 });
+    for (let i = 0; i < 60; i++) limiter.take('abuser', 0, policy);
+    expect(limiter.take('abuser', 0, policy).allowed).toBe(false);
+    for (let i = 0; i < 10_000; i++) limiter.take(`other-${i}`, 0, policy);
+    expect(limiter.size()).toBeLessThanOrEqual(100);
+    expect(limiter.take('abuser', 0, policy).allowed).toBe(false);
+  });
+
+  it('peeks without taking', () => {
+    const limiter = createRateLimiter();
+    expect(limiter.peek('a', 0, policy)).toMatchObject({ allowed: true, remaining: 60 });
+    for (let i = 0; i < 60; i++) limiter.take('a', 0, policy);
+    expect(limiter.peek('a', 0, policy)).toMatchObject({ allowed: false, resetSeconds: 1 });
+    expect(limiter.peek('a', 0, policy)).toMatchObject({ allowed: false });
+  });
 });

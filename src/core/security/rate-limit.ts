@@ -42,6 +42,8 @@ export interface RateLimiter {
 /** The in-memory limiter answers at once. */
 export interface MemoryRateLimiter extends RateLimiter {
   take(key: string, nowMs: number, policy: RateLimitPolicy): RateLimitDecision;
+  /** Whether `key` could take a request now, without taking one (for counting failures only). */
+  peek(key: string, nowMs: number, policy: RateLimitPolicy): RateLimitDecision;
 }
 
 interface Bucket {
@@ -52,7 +54,9 @@ interface Bucket {
 export interface RateLimiterOptions {
   /**
    * Most senders tracked at once. Keys come from tokens and client addresses, so without a bound a
-   * stranger could grow the map; past it the least recently seen sender is forgotten (its quota refills).
+   * stranger could grow the map; past it the least recently seen sender that is not being refused is
+   * forgotten (its quota refills). A refused sender is kept: otherwise requests from 10,000 other
+   * addresses would wipe its record and let it in again.
    */
   maxKeys?: number;
 }
@@ -81,7 +85,33 @@ export function createRateLimiter(options: RateLimiterOptions = {}): MemoryRateL
     }
   };
 
+  /**
+   * Drops the least recently seen sender that could send right now (it loses only a partly used quota).
+   * Only when every tracked sender is being refused does the oldest go: that takes as many refused
+   * senders as the map holds, each having spent a whole quota.
+   */
+  const evictOne = (nowMs: number, policy: RateLimitPolicy) => {
+    for (const [key, bucket] of buckets) {
+      if (refill(bucket, nowMs, policy) >= 1) {
+        buckets.delete(key);
+        return;
+      }
+    }
+    const oldest = buckets.keys().next();
+    if (!oldest.done) buckets.delete(oldest.value);
+  };
+
   return {
+    peek(key, nowMs, policy) {
+      const existing = buckets.get(key);
+      const tokens = existing ? refill(existing, nowMs, policy) : policy.limit;
+      const secondsPerToken = policy.windowSeconds / policy.limit;
+      const allowed = tokens >= 1;
+      const resetSeconds = allowed
+        ? Math.ceil((policy.limit - tokens) * secondsPerToken)
+        : Math.max(1, Math.ceil((1 - tokens) * secondsPerToken));
+      return { allowed, policy, remaining: Math.floor(tokens), resetSeconds };
+    },
     take(key, nowMs, policy) {
       forgetIdle(nowMs, policy);
       const existing = buckets.get(key);
@@ -93,10 +123,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): MemoryRateL
       const allowed = bucket.tokens >= 1;
       if (allowed) bucket.tokens -= 1;
       buckets.set(key, bucket);
-      if (buckets.size > maxKeys) {
-        const oldest = buckets.keys().next();
-        if (!oldest.done) buckets.delete(oldest.value);
-      }
+      if (buckets.size > maxKeys) evictOne(nowMs, policy);
       const resetSeconds = allowed
         ? Math.ceil((policy.limit - bucket.tokens) * secondsPerToken)
         : Math.max(1, Math.ceil((1 - bucket.tokens) * secondsPerToken));

@@ -8,9 +8,24 @@
  */
 import type { Logger } from '../ports.js';
 import type { GrafanaHmacScheme } from './grafana-signature.js';
+import type { PagerDutyHmacScheme } from './pagerduty-signature.js';
+import type { SentryHmacScheme } from './sentry-signature.js';
+import type { SnsScheme } from './sns-signature.js';
 import type { StandardWebhooksScheme } from './standard-webhooks.js';
 
-export type SignatureScheme = GrafanaHmacScheme | StandardWebhooksScheme;
+export type SignatureScheme =
+  | GrafanaHmacScheme
+  | StandardWebhooksScheme
+  | SentryHmacScheme
+  | PagerDutyHmacScheme
+  | SnsScheme;
+
+/**
+ * Sources whose senders cannot send an `Authorization` header (Sentry's integration platform, Amazon SNS):
+ * their signature is their authentication, so the shared `WEBHOOK_TOKEN` is not asked of them. A request
+ * that does present the configured bearer token (a relay in front of apierr) is accepted in its place.
+ */
+export const TOKENLESS_SOURCES: ReadonlySet<string> = new Set(['sentry', 'cloudwatch']);
 
 export interface WebhookAuth {
   /** The bearer token this source must present: `WEBHOOK_TOKEN_<SOURCE>`, else `WEBHOOK_TOKEN`. */
@@ -35,9 +50,21 @@ export function isClosed(auth: WebhookAuth): boolean {
   return auth.token === undefined && auth.signature === undefined && !auth.open;
 }
 
-/** Accepted without any secret (opened, and nothing configured that would override that). */
-export function isOpen(auth: WebhookAuth): boolean {
-  return auth.token === undefined && auth.signature === undefined && auth.open;
+/**
+ * Accepted without any secret: opened, and nothing configured that would override that. SNS signatures
+ * need no secret, so `WEBHOOKS_OPEN=cloudwatch` still turns their check off (a trial, or a relay that
+ * re-serializes SNS's messages); a configured secret or token always wins over `WEBHOOKS_OPEN`.
+ */
+export function isOpen(auth: WebhookAuth, source = ''): boolean {
+  if (!auth.open) return false;
+  if (auth.signature !== undefined && auth.signature.kind !== 'sns') return false;
+  return auth.token === undefined || TOKENLESS_SOURCES.has(source);
+}
+
+/** Whether a request without any `Authorization` header must be refused for want of the bearer token. */
+export function requiresToken(auth: WebhookAuth, source: string): boolean {
+  if (auth.token === undefined) return false;
+  return !(TOKENLESS_SOURCES.has(source) && (auth.signature !== undefined || isOpen(auth, source)));
 }
 
 export interface WebhookDoors {
@@ -49,15 +76,19 @@ export interface WebhookDoors {
   open: string[];
   /** Sources refused because nothing is configured for them. */
   closed: string[];
+  /** Sources named in `WEBHOOKS_OPEN` that are not open, because a token or secret is configured for them. */
+  openIgnored: string[];
 }
 
 /** Which sources are protected how: what the start-up log says, so an operator sees an open door at once. */
 export function describeWebhookDoors(webhooks: FrontDoorConfig['webhooks']): WebhookDoors {
-  const doors: WebhookDoors = { signature: [], token: [], open: [], closed: [] };
+  const doors: WebhookDoors = { signature: [], token: [], open: [], closed: [], openIgnored: [] };
   for (const [source, auth] of Object.entries(webhooks)) {
-    if (auth.signature) doors.signature.push(source);
-    if (auth.token !== undefined) doors.token.push(source);
-    if (isOpen(auth)) doors.open.push(source);
+    const open = isOpen(auth, source);
+    if (auth.signature && !open) doors.signature.push(source);
+    if (requiresToken(auth, source)) doors.token.push(source);
+    if (open) doors.open.push(source);
+    if (auth.open && !open) doors.openIgnored.push(source);
     if (isClosed(auth)) doors.closed.push(source);
   }
   return doors;
@@ -75,6 +106,7 @@ export function logFrontDoor(logger: Logger, frontDoor: FrontDoorConfig): void {
       tokenProtected: doors.token,
       open: doors.open,
       closed: doors.closed,
+      openIgnored: doors.openIgnored,
       rateLimitPerMinute: frontDoor.webhookRateLimit || 'off',
       corsOrigins: frontDoor.corsOrigins,
     },
@@ -84,6 +116,12 @@ export function logFrontDoor(logger: Logger, frontDoor: FrontDoorConfig): void {
     logger.warn(
       { sources: doors.open },
       `webhooks accepted WITHOUT any secret from: ${doors.open.join(', ')} (WEBHOOKS_OPEN); use this only on a trusted network`,
+    );
+  }
+  if (doors.openIgnored.length > 0) {
+    logger.warn(
+      { sources: doors.openIgnored },
+      `WEBHOOKS_OPEN names ${doors.openIgnored.join(', ')}, but a token or signing secret is configured for them, which they must present: they are not open`,
     );
   }
   if (doors.closed.length > 0) {

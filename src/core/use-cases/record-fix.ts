@@ -21,7 +21,8 @@ export type IgnoreReason =
   | 'other-team'
   | 'no-pattern'
   | 'no-such-fix'
-  | 'bot-reaction';
+  | 'bot-reaction'
+  | 'not-the-explanation';
 
 export interface ReactionInput {
   eventId: string | undefined;
@@ -63,7 +64,7 @@ export async function recordReaction(
     return { kind: 'ignored', reason: 'not-a-fix-reaction' };
   }
   const alert = await services.store.findAlertByMessage(input.channel, input.messageTs);
-  const refusal = refuse(alert, input.teamId);
+  const refusal = refuse(alert, input.teamId, input.messageTs);
   if (refusal) return refusal;
   const target = alert as StoredAlert & { entryId: string };
   const fix = fixForReaction(input.reaction, target.fixOrder);
@@ -89,7 +90,7 @@ export async function recordFixButton(
   input: FixButtonInput,
 ): Promise<FixRecordOutcome> {
   const alert = await services.store.findAlertByMessage(input.channel, input.messageTs);
-  const refusal = refuse(alert, input.teamId);
+  const refusal = refuse(alert, input.teamId, input.messageTs);
   if (refusal) return refusal;
   const target = alert as StoredAlert & { entryId: string };
   const [alertId, fixId] = input.value.split(':');
@@ -99,9 +100,19 @@ export async function recordFixButton(
   return apply(services, target, fixId, input.userId, input.teamId, true);
 }
 
-function refuse(alert: StoredAlert | undefined, teamId: string): FixRecordOutcome | undefined {
+/**
+ * Votes belong to the explanation, the message that lists the numbered fixes: a reaction on the parent
+ * (the alert itself, where people habitually put a ✅ when it is over) records nothing.
+ *
+ * `teamId` is the workspace the request came from (`team.id` of a button press, `team_id` of an event),
+ * which Slack's signature vouches for, not the presser's home workspace (`user.team_id`): in a Slack
+ * Connect channel or an Enterprise Grid org, a colleague from another workspace who can see the alert
+ * and press its button is one of the people on call, so their vote counts.
+ */
+function refuse(alert: StoredAlert | undefined, teamId: string, messageTs: string): FixRecordOutcome | undefined {
   if (!alert?.explanationTs) return { kind: 'ignored', reason: 'unknown-message' };
   if (alert.teamId !== teamId) return { kind: 'ignored', reason: 'other-team' };
+  if (alert.explanationTs !== messageTs) return { kind: 'ignored', reason: 'not-the-explanation' };
   if (!alert.entryId) return { kind: 'ignored', reason: 'no-pattern' };
   return undefined;
 }

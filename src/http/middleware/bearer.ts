@@ -5,6 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { problem } from '../problem.js';
+import { recordAuthFailure, refuseRepeatedFailures } from './auth-failures.js';
 
 const encoder = new TextEncoder();
 
@@ -34,17 +35,21 @@ export function bearerToken(c: Context): string | undefined {
  */
 export function requireBearer(expected: (c: Context) => string | undefined, unconfigured: string): MiddlewareHandler {
   return async (c, next) => {
+    const limited = refuseRepeatedFailures(c);
+    if (limited) return limited;
     const token = expected(c);
     const presented = bearerToken(c);
-    const unauthorized = (detail: string) =>
-      problem(
+    const unauthorized = (detail: string, reason: string) => {
+      recordAuthFailure(c, { reason, header: 'Authorization' });
+      return problem(
         c,
         { type: 'unauthorized', title: 'Unauthorized', status: 401, detail, field: 'Authorization' },
         { 'www-authenticate': 'Bearer realm="apierr"' },
       );
-    if (token === undefined) return unauthorized(unconfigured);
-    if (!presented) return unauthorized('Send "Authorization: Bearer <token>".');
-    if (!(await tokensEqual(presented, token))) return unauthorized('The bearer token is not valid.');
+    };
+    if (token === undefined) return unauthorized(unconfigured, 'not-configured');
+    if (!presented) return unauthorized('Send "Authorization: Bearer <token>".', 'missing-token');
+    if (!tokensEqual(presented, token)) return unauthorized('The bearer token is not valid.', 'wrong-token');
     await next();
     return undefined;
   };

@@ -7,6 +7,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from '../../core/ports.js';
 import { problem } from '../problem.js';
 
 /** Answers 413 problem+json over `maxSize` bytes; `detail` says what the limit is for the caller. */
@@ -22,6 +23,27 @@ export function limitBody(maxSize: number, detail = `The body is over ${maxSize}
       await next();
       return undefined;
     }
-    return streaming(c, next);
+    // Hono's check reads the whole stream; a sender that goes away mid-body makes that read throw. Nobody is
+    // left to read the answer and it is no fault of apierr's: a debug line, not an error with a stack trace.
+    let reachedNext = false;
+    try {
+      return await streaming(c, async () => {
+        reachedNext = true;
+        await next();
+      });
+    } catch (error) {
+      if (reachedNext) throw error;
+      const logger = (c.get('services') as { logger?: Logger } | undefined)?.logger;
+      logger?.debug(
+        { path: new URL(c.req.url).pathname, reason: (error as Error).message },
+        'request body not read: aborted',
+      );
+      return problem(c, {
+        type: 'invalid-payload',
+        title: 'Request body not received',
+        status: 400,
+        detail: 'The body could not be read to its end.',
+      });
+    }
   };
 }

@@ -7,6 +7,7 @@
  * app.post('/:source', requireWebhookAuth(), webhookRateLimit(createRateLimiter()), handler);
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { addressKey } from '../../core/security/address.js';
 import type { RateLimitDecision, RateLimiter } from '../../core/security/rate-limit.js';
 import { problem } from '../problem.js';
 import type { HttpServices } from '../services.js';
@@ -28,12 +29,12 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
 /**
  * Who the sender is. This runs after authentication, so for a source with a bearer token the token is
  * the configured one and the source name identifies it; senders that present no token (signature-only
- * or open sources) are told apart by their address.
+ * or open sources) are told apart by their address, IPv6 by its /64.
  */
 function senderKey(c: Context<Env>, source: string): string {
   const auth = c.var.services.frontDoor.webhooks[source];
   if (auth?.token !== undefined) return `${source} token`;
-  return `${source} address ${clientAddress(c) ?? 'unknown'}`;
+  return `${source} address ${addressKey(clientAddress(c)) ?? 'unknown'}`;
 }
 
 export function webhookRateLimit(limiter: RateLimiter): MiddlewareHandler<Env> {

@@ -7,23 +7,34 @@
  * the content type (415), the JSON (400) and the shape (422) are looked at.
  * @module
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { snsSubscribeUrl } from '../../core/alerts/sources/index.js';
 import { createRateLimiter, type RateLimiter } from '../../core/security/rate-limit.js';
 import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { observeWebhook } from '../middleware/observe-webhook.js';
 import { webhookRateLimit } from '../middleware/rate-limit.js';
-import { checkWebhookSignature, requireWebhookToken } from '../middleware/webhook-auth.js';
+import {
+  checkWebhookSignature,
+  requireWebhookToken,
+  verifiedSnsMessage,
+  type WebhookEnv,
+} from '../middleware/webhook-auth.js';
 import { problem } from '../problem.js';
-import type { HttpServices } from '../services.js';
+import { fetchSnsPort } from '../sns-fetch.js';
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/**
+ * Most alerts one request may carry. An Alertmanager group or a generic batch in a real storm holds
+ * hundreds; a 1 MiB body of tiny elements would otherwise store tens of thousands at once.
+ */
+export const MAX_ALERTS_PER_REQUEST = 1000;
 
 /** Sources whose senders label JSON as text (SNS posts `text/plain`). */
 const TEXT_BODY_SOURCES = new Set(['cloudwatch']);
 
-type Env = { Variables: { services: HttpServices } };
+type Env = WebhookEnv;
 
 // RFC 8259: JSON exchanged between systems is UTF-8; a body that is not is refused, not guessed at.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -54,7 +65,20 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
     async (c) => {
       const services = c.var.services;
       const source = c.req.param('source');
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      let bytes: Uint8Array<ArrayBuffer>;
+      try {
+        bytes = new Uint8Array(await c.req.arrayBuffer());
+      } catch (error) {
+        // The sender went away mid-body (or sent more than it declared): nobody is there to read an answer,
+        // and it is no fault of apierr's, so it is a debug line, not an error with a stack trace.
+        services.logger.debug({ source, reason: (error as Error).message }, 'webhook body not read: request aborted');
+        return problem(c, {
+          type: 'invalid-payload',
+          title: 'Request body not received',
+          status: 400,
+          detail: 'The body could not be read to its end.',
+        });
+      }
       const refused = await checkWebhookSignature(c, source, bytes);
       if (refused) return refused;
 
@@ -87,7 +111,11 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
       c.req.raw.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
-      const parsed = services.sources[source]?.(body, { headers });
+      // With a signature scheme, ids come only from what it signed: Standard Webhooks signs webhook-id, not
+      // Idempotency-Key, which a replayer could otherwise set to anything.
+      const signature = services.frontDoor.webhooks[source]?.signature;
+      const signedIds = signature?.kind === 'standard-webhooks';
+      const parsed = services.sources[source]?.(body, { headers, signedIds });
       if (!parsed?.ok) {
         const error = parsed?.error;
         return problem(c, {
@@ -99,18 +127,23 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
         });
       }
 
+      if (parsed.alerts.length > MAX_ALERTS_PER_REQUEST) {
+        return problem(c, {
+          type: 'too-many-alerts',
+          title: 'Too many alerts in one request',
+          status: 413,
+          detail: `The body holds ${parsed.alerts.length} alerts; send at most ${MAX_ALERTS_PER_REQUEST} per request.`,
+          pointer: Array.isArray(body) ? '' : '/alerts',
+        });
+      }
+
       services.metrics?.alertsReceived(source, parsed.alerts.length);
       if (parsed.alerts.length === 0) {
-        // SNS sends a SubscriptionConfirmation first and nothing else until it is confirmed. apierr does not
-        // follow the link itself (it does not verify SNS's signature yet): it hands it to the operator.
+        // SNS sends a SubscriptionConfirmation first and nothing else until it is confirmed. When its signature
+        // was verified, apierr confirms it itself (a GET of the SubscribeURL, on an SNS host only); otherwise
+        // (a relay with the bearer token, or WEBHOOKS_OPEN) it hands the link to the operator.
         const subscribeUrl = source === 'cloudwatch' ? snsSubscribeUrl(body) : undefined;
-        if (subscribeUrl) {
-          services.logger.warn(
-            { subscribeUrl },
-            'SNS asks to confirm the subscription: open this URL once to start receiving alarms',
-          );
-        }
-        c.set('webhookOutcome', 'ignored');
+        if (subscribeUrl) await confirmSubscription(c, subscribeUrl);
         return c.json({ status: 'ignored', accepted: 0, duplicates: 0, alerts: [] }, 200);
       }
       const summary = await receiveAlerts(services, parsed.alerts);
@@ -123,4 +156,25 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
     },
   );
   return app;
+}
+
+async function confirmSubscription(c: Context<Env>, subscribeUrl: string): Promise<void> {
+  const { logger, sns } = c.var.services;
+  const verified = verifiedSnsMessage(c);
+  if (verified?.Type !== 'SubscriptionConfirmation' || verified.SubscribeURL !== subscribeUrl) {
+    logger.warn(
+      { subscribeUrl },
+      'SNS asks to confirm the subscription: open this URL once to start receiving alarms (its signature was not checked, so apierr does not open it itself)',
+    );
+    return;
+  }
+  try {
+    await (sns ?? fetchSnsPort).confirmSubscription(subscribeUrl);
+    logger.info({ topic: verified.TopicArn }, 'confirmed the SNS subscription: alarms from this topic will arrive');
+  } catch (error) {
+    logger.warn(
+      { subscribeUrl, topic: verified.TopicArn, reason: (error as Error).message },
+      'could not confirm the SNS subscription: open this URL once to start receiving alarms',
+    );
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ParseOutcome, SourceParser } from '../alert.js';
-import { isoFromText, joinText, nonEmpty, recordOf } from './fields.js';
+import { isoFromText, joinText, looseText, nonEmpty, recordOf } from './fields.js';
 import { firstProblem, invalid, toJsonPointer, validate } from './validate.js';
 
 const text = z.string().nullish();
@@ -16,15 +16,20 @@ const envelopeSchema = z.object({
   Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
 });
 
-const notificationSchema = z.object({ Message: z.string() });
+const notificationSchema = z.object({ Message: z.string(), TopicArn: looseText });
+
+const stateSchema = z.object({ NewStateValue: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']) });
 
 const alarmSchema = z.object({
   AlarmName: z.string().trim().min(1, 'must not be empty'),
-  AlarmArn: z.string().trim().min(1, 'must not be empty'),
+  // Absent from messages CloudWatch sent before 2019 or so; the account, region and name identify the alarm then.
+  AlarmArn: looseText,
+  AWSAccountId: looseText,
+  Region: looseText,
   NewStateValue: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-  StateChangeTime: text,
-  AlarmDescription: text,
-  NewStateReason: text,
+  StateChangeTime: looseText,
+  AlarmDescription: looseText,
+  NewStateReason: looseText,
   // Metric math and composite alarms have no single metric; what is there only enriches the alert.
   Trigger: z
     .object({
@@ -42,7 +47,7 @@ type Alarm = z.output<typeof alarmSchema>;
 const SERVICE_DIMENSIONS = ['ServiceName', 'FunctionName', 'ApiName'] as const;
 
 /**
- * Dedup key `cloudwatch:<AlarmArn>`. SNS names the alarm, not the episode: the OK notification
+ * Dedup key `cloudwatch:<AlarmArn>` (`cloudwatch:account:<id>:<region>:<name>` before alarms had an ARN). SNS names the alarm, not the episode: the OK notification
  * carries the time of the OK transition, not of the ALARM it ends, so the alarm itself is the
  * key that a firing and its resolve share. ALARM is firing, OK resolved; INSUFFICIENT_DATA says
  * neither and yields no alert, as do the subscription (un)confirmation messages.
@@ -53,10 +58,10 @@ export const parseCloudWatch: SourceParser = (body) => {
   if (envelope.value.Type !== 'Notification') return { ok: true, alerts: [] };
   const notification = validate(notificationSchema, body);
   if (!notification.ok) return notification;
-  return parseAlarm(notification.value.Message);
+  return parseAlarm(notification.value.Message, nonEmpty(notification.value.TopicArn));
 };
 
-function parseAlarm(message: string): ParseOutcome {
+function parseAlarm(message: string, topicArn: string | undefined): ParseOutcome {
   let json: unknown;
   try {
     json = JSON.parse(message);
@@ -66,6 +71,9 @@ function parseAlarm(message: string): ParseOutcome {
       'must be a CloudWatch alarm as a JSON string (is this topic fed by a CloudWatch alarm?)',
     );
   }
+  // INSUFFICIENT_DATA says neither firing nor resolved: no alert, whatever else the message holds.
+  const state = stateSchema.safeParse(json);
+  if (state.success && state.data.NewStateValue === 'INSUFFICIENT_DATA') return { ok: true, alerts: [] };
   const parsed = alarmSchema.safeParse(json);
   if (!parsed.success) {
     // The pointer stays honest (Message is a string); the message names the field inside it.
@@ -74,7 +82,10 @@ function parseAlarm(message: string): ParseOutcome {
     return invalid('/Message', `${field}: ${problem.message}`);
   }
   const alarm = parsed.data;
-  if (alarm.NewStateValue === 'INSUFFICIENT_DATA') return { ok: true, alerts: [] };
+  const identity = alarmIdentity(alarm, topicArn);
+  if (identity === undefined) {
+    return invalid('/Message', 'alarm field /AlarmArn: is required (or AWSAccountId, to identify the alarm by name)');
+  }
   const resolved = alarm.NewStateValue === 'OK';
   const changedAt = isoFromText(alarm.StateChangeTime);
   const dimensions = recordOf((alarm.Trigger?.Dimensions ?? []).map(({ name, value }) => [name, value] as const));
@@ -83,14 +94,14 @@ function parseAlarm(message: string): ParseOutcome {
     alerts: [
       {
         source: 'cloudwatch',
-        dedupKey: `cloudwatch:${alarm.AlarmArn.trim()}`,
+        dedupKey: `cloudwatch:${identity}`,
         status: resolved ? 'resolved' : 'firing',
         title: alarm.AlarmName.trim(),
         description: joinText([alarm.AlarmDescription, alarm.NewStateReason]),
         service: SERVICE_DIMENSIONS.map((name) => nonEmpty(dimensions[name])).find(Boolean),
         startsAt: resolved ? undefined : changedAt,
         endsAt: resolved ? changedAt : undefined,
-        url: consoleUrl(alarm),
+        url: consoleUrl(alarm, topicArn),
         labels: recordOf([
           ['namespace', nonEmpty(alarm.Trigger?.Namespace)],
           ['metric', nonEmpty(alarm.Trigger?.MetricName)],
@@ -101,9 +112,23 @@ function parseAlarm(message: string): ParseOutcome {
   };
 }
 
+/**
+ * What names the alarm across its notifications: its ARN, or for messages from before CloudWatch sent
+ * one, the account, the region (as the message words it, e.g. "EU (Ireland)") and the alarm's name.
+ */
+function alarmIdentity(alarm: Alarm, topicArn: string | undefined): string | undefined {
+  const arn = nonEmpty(alarm.AlarmArn);
+  if (arn) return arn;
+  const account = nonEmpty(alarm.AWSAccountId) ?? /^arn:[^:]+:sns:[^:]*:(\d+):/.exec(topicArn ?? '')?.[1];
+  if (!account) return undefined;
+  return `account:${account}:${nonEmpty(alarm.Region) ?? ''}:${alarm.AlarmName.trim()}`;
+}
+
+const REGION = /^arn:aws:(?:cloudwatch|sns):([a-z]{2}(?:-[a-z]+)+-\d+):/;
+
 /** The alarm's page in the AWS console, for alarms in the standard `aws` partition. */
-function consoleUrl(alarm: Alarm): string | undefined {
-  const region = /^arn:aws:cloudwatch:([a-z]{2}(?:-[a-z]+)+-\d+):/.exec(alarm.AlarmArn.trim())?.[1];
+function consoleUrl(alarm: Alarm, topicArn: string | undefined): string | undefined {
+  const region = REGION.exec(nonEmpty(alarm.AlarmArn) ?? topicArn ?? '')?.[1];
   if (!region) return undefined;
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName.trim())}`;
 }

@@ -51,12 +51,37 @@ describe('parseDatadog', () => {
     }
   });
 
-  it('falls back to the aggregation key, then to the event id, when there is no cycle key', () => {
+  it('falls back to the aggregation key, then to the monitor and its scope, then to the event id', () => {
     const noCycle = { ...fixture('datadog-firing.json'), alert_cycle_key: '$ALERT_CYCLE_KEY' };
     const noKeys = { ...noCycle, aggreg_key: '' };
+    const noMonitor = { ...noKeys, alert_id: '$ALERT_ID' };
 
     expect(alertsOf(parseDatadog(noCycle, noHeaders))[0]?.dedupKey).toBe('datadog:3c1f9a7be25d4f0c8a6e91d2b7f40e55');
-    expect(alertsOf(parseDatadog(noKeys, noHeaders))[0]?.dedupKey).toBe('datadog:7736094451183207445');
+    expect(alertsOf(parseDatadog(noKeys, noHeaders))[0]?.dedupKey).toMatch(/^datadog:monitor:81234567:/);
+    expect(alertsOf(parseDatadog(noMonitor, noHeaders))[0]?.dedupKey).toBe('datadog:7736094451183207445');
+  });
+
+  it('gives a Recovered without a cycle key the key of its trigger: same monitor, same scope', () => {
+    const warn = {
+      id: '1',
+      title: '[Warn] API errors',
+      alert_transition: 'Warn',
+      monitor_id: 134462228,
+      scopes: 'service:keep-api,env:prod',
+    };
+    const recovered = {
+      ...warn,
+      id: '2',
+      title: '[Recovered] API errors',
+      alert_transition: 'Recovered',
+      scopes: 'env:prod,service:keep-api',
+    };
+    const other = { ...warn, id: '3', scopes: 'service:billing' };
+    const [fired] = alertsOf(parseDatadog(warn, noHeaders));
+    const [resolved] = alertsOf(parseDatadog(recovered, noHeaders));
+    expect(resolved?.dedupKey).toBe(fired?.dedupKey);
+    expect(resolved?.status).toBe('resolved');
+    expect(alertsOf(parseDatadog(other, noHeaders))[0]?.dedupKey).not.toBe(fired?.dedupKey);
   });
 
   it('reads an HTTP status code from the tags', () => {

@@ -33,6 +33,10 @@ const bodySchema = z.object({
   alert_priority: text,
   alert_title: text,
   alert_scope: text,
+  // Templates other than apierr's (Keep's, for one) carry the monitor and its scope instead of a cycle key.
+  alert_id: optionalValue.catch(undefined),
+  monitor_id: optionalValue.catch(undefined),
+  scopes: optionalValue.catch(undefined),
   tags: text,
   link: text,
 });
@@ -45,7 +49,7 @@ const DATADOG_STATUS_CODE_TAGS = ['http.status_code', ...STATUS_CODE_LABELS];
 
 /**
  * Dedup key `datadog:<alert_cycle_key>` (shared from trigger to recovery), else the aggregation
- * key, else the event id (which changes with every notification). Resolved iff the transition is
+ * key, else the monitor and its scope (`monitor_id` or `alert_id`, with `alert_scope` or `scopes`), else the event id (which changes with every notification). Resolved iff the transition is
  * `Recovered`; `Warn`, `No Data`, `Renotify` and the rest count as firing.
  */
 export const parseDatadog: SourceParser = (body) => {
@@ -58,8 +62,9 @@ export const parseDatadog: SourceParser = (body) => {
 
   const transition = event.alert_transition.trim();
   const resolved = transition === 'Recovered';
-  const labels = recordOf([...tagPairs(event.tags), ...tagPairs(event.alert_scope)]);
-  const key = substituted(event.alert_cycle_key) ?? substituted(event.aggreg_key) ?? event.id;
+  const scope = substituted(event.alert_scope) ?? substituted(event.scopes);
+  const labels = recordOf([...tagPairs(event.tags), ...tagPairs(scope)]);
+  const key = substituted(event.alert_cycle_key) ?? substituted(event.aggreg_key) ?? monitorKey(event) ?? event.id;
   const date = isoFromEpoch(substituted(event.date));
   return {
     ok: true,
@@ -81,6 +86,23 @@ export const parseDatadog: SourceParser = (body) => {
     ],
   };
 };
+
+/**
+ * `monitor:<monitor id>:<scope>`: one monitor alerting for one group (`service:checkout`) from trigger to
+ * recovery, for payloads without `$ALERT_CYCLE_KEY` or `$AGGREG_KEY`. The scope is sorted, so "a:1,b:2"
+ * and "b:2,a:1" are the same group.
+ */
+function monitorKey(event: z.output<typeof bodySchema>): string | undefined {
+  const monitor = substituted(event.monitor_id) ?? substituted(event.alert_id);
+  if (monitor === undefined) return undefined;
+  const scope = substituted(event.alert_scope) ?? substituted(event.scopes) ?? '';
+  const groups = scope
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .sort();
+  return `monitor:${monitor}:${groups.join(',')}`;
+}
 
 /**
  * A template value, or `undefined` when it is blank or still the literal `$VARIABLE`: Datadog

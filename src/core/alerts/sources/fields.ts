@@ -102,3 +102,32 @@ export function recordOf(pairs: Iterable<readonly [string, string | null | undef
   }
   return record;
 }
+
+/**
+ * An optional field apierr only reads to enrich an alert (a priority, a description, a timestamp): a
+ * string as sent, a number or boolean as its text, anything else (an object where a string was expected)
+ * as absent. Senders differ beyond the fields apierr needs (Opsgenie's `priority` is "P3" or 3), and
+ * refusing the whole alert for one of them would lose it.
+ */
+export const looseText = z
+  .unknown()
+  .transform((value) =>
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : undefined,
+  )
+  .optional();
+
+/** Like {@link looseText}, for an optional epoch number that some senders quote. */
+export const looseNumber = z
+  .unknown()
+  .transform((value) =>
+    typeof value === 'number' && Number.isFinite(value)
+      ? value
+      : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())
+        ? Number(value)
+        : undefined,
+  )
+  .optional();

@@ -59,7 +59,24 @@ describe('parseGeneric', () => {
   it('takes the id from the Idempotency-Key header when the body has none', () => {
     const [alert] = alertsOf(parseGeneric({ title: 'x' }, { headers: { 'idempotency-key': 'key-7' } }));
 
-    expect(alert?.dedupKey).toBe('generic:key-7');
+    expect(alert?.dedupKey).toBe('generic:~h:key-7');
+  });
+
+  it('keeps header ids apart from body ids and from batch positions', () => {
+    const [fromHeader] = alertsOf(parseGeneric({ title: 'x' }, { headers: { 'idempotency-key': 'B:0' } }));
+    const [fromBatch] = alertsOf(parseGeneric([{ title: 'x' }], { headers: { 'idempotency-key': 'B' } }));
+    const [fromBody] = alertsOf(parseGeneric({ id: 'B:0', title: 'x' }, noHeaders));
+    const [lookalike] = alertsOf(parseGeneric({ id: '~h:B%3A0', title: 'x' }, noHeaders));
+    const keys = [fromHeader?.dedupKey, fromBatch?.dedupKey, fromBody?.dedupKey, lookalike?.dedupKey];
+    expect(new Set(keys).size).toBe(4);
+  });
+
+  it('reads only the signed webhook-id when the request is signed, never Idempotency-Key', () => {
+    const headers = { 'webhook-id': 'msg_signed', 'idempotency-key': 'someone-elses-alert' };
+    const [alert] = alertsOf(parseGeneric({ title: 'x' }, { headers, signedIds: true }));
+    expect(alert?.dedupKey).toBe('generic:~h:msg_signed');
+    const unsignedOnly = parseGeneric({ title: 'x' }, { headers: { 'idempotency-key': 'k' }, signedIds: true });
+    expect(errorOf(unsignedOnly).pointer).toBe('/id');
   });
 
   it('takes the id from the Standard Webhooks webhook-id header as a last resort', () => {
@@ -68,8 +85,8 @@ describe('parseGeneric', () => {
       parseGeneric({ title: 'x' }, { headers: { 'webhook-id': 'msg_2zY7Qp1X', 'idempotency-key': 'key-7' } }),
     );
 
-    expect(alert?.dedupKey).toBe('generic:msg_2zY7Qp1X');
-    expect(preferred?.dedupKey).toBe('generic:key-7');
+    expect(alert?.dedupKey).toBe('generic:~h:msg_2zY7Qp1X');
+    expect(preferred?.dedupKey).toBe('generic:~h:key-7');
   });
 
   it('prefers the id in the body over any header', () => {
@@ -119,7 +136,11 @@ describe('parseGeneric', () => {
       }),
     );
 
-    expect(alerts.map((alert) => alert.dedupKey)).toEqual(['generic:batch-9:0', 'generic:own', 'generic:batch-9:2']);
+    expect(alerts.map((alert) => alert.dedupKey)).toEqual([
+      'generic:~h:batch-9:0',
+      'generic:own',
+      'generic:~h:batch-9:2',
+    ]);
   });
 
   it('points into the batch element that is wrong', () => {

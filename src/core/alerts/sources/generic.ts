@@ -49,12 +49,16 @@ const MISSING_ID =
   'is required: send an "id" that stays the same when the alert is re-sent, or an Idempotency-Key (or webhook-id) header';
 
 /**
- * Dedup key `generic:<id>`. The id comes from the body's `id`, else from the `Idempotency-Key`
- * header, else from the Standard Webhooks `webhook-id` header. In a batch each element needs its
- * own id: a header key `K` gives element `i` the id `K:i`, and an element's own `id` wins.
+ * Dedup key `generic:<id>` for the body's own `id`. Without one, the id comes from a header, in a namespace
+ * of its own so that it can never equal a body id: `Idempotency-Key: K` (else a Standard Webhooks
+ * `webhook-id: K`) gives `generic:~h:K`, the value percent-encoded so that a `:` in it cannot fake
+ * a batch position. When the request is
+ * signed (`signedIds`), only `webhook-id` is read: an unsigned Idempotency-Key could name anything. In a
+ * batch each element needs its own id: the header id gives element `i` the id `<header id>:<i>`, and an
+ * element's own `id` wins.
  */
 export const parseGeneric: SourceParser = (body, context) => {
-  const headerId = nonEmpty(context.headers['idempotency-key']) ?? nonEmpty(context.headers['webhook-id']);
+  const headerId = headerDerivedId(context.headers, context.signedIds === true);
   if (!Array.isArray(body)) {
     const one = parseOne(body, [], headerId);
     return one.ok ? { ok: true, alerts: [one.alert] } : one;
@@ -68,22 +72,40 @@ export const parseGeneric: SourceParser = (body, context) => {
   return { ok: true, alerts };
 };
 
+/** The dedup key (without position) a header gives, or undefined. */
+function headerDerivedId(headers: Readonly<Record<string, string>>, signed: boolean): string | undefined {
+  const id = (signed ? undefined : nonEmpty(headers['idempotency-key'])) ?? nonEmpty(headers['webhook-id']);
+  return id === undefined ? undefined : `${HEADER_NAMESPACE}${encodeURIComponent(id)}`;
+}
+
+/**
+ * Where header-derived ids live. A body id that starts with `~` gets a second `~` (see {@link bodyKey}), so
+ * no body id can ever land here, while every id sent before (none started with `~h:`) keeps its key.
+ */
+const HEADER_NAMESPACE = 'generic:~h:';
+
+/** `generic:<id>` for a body id; `generic:~<id>` when it starts with `~`, keeping `generic:~h:` for headers. */
+function bodyKey(id: string): string {
+  return id.startsWith('~') ? `generic:~${id}` : `generic:${id}`;
+}
+
 function parseOne(
   input: unknown,
   at: readonly number[],
-  fallbackId: string | undefined,
+  fallbackKey: string | undefined,
 ): { ok: true; alert: Alert } | Invalid {
   const parsed = validate(genericAlert, input, at);
   if (!parsed.ok) return parsed;
-  const id = nonEmpty(parsed.value.id) ?? fallbackId;
-  if (id === undefined) return invalid(toJsonPointer([...at, 'id']), MISSING_ID);
-  return { ok: true, alert: toAlert(parsed.value, id) };
+  const bodyId = nonEmpty(parsed.value.id);
+  const dedupKey = bodyId !== undefined ? bodyKey(bodyId) : fallbackKey;
+  if (dedupKey === undefined) return invalid(toJsonPointer([...at, 'id']), MISSING_ID);
+  return { ok: true, alert: toAlert(parsed.value, dedupKey) };
 }
 
-function toAlert(item: GenericAlert, id: string): Alert {
+function toAlert(item: GenericAlert, dedupKey: string): Alert {
   return {
     source: 'generic',
-    dedupKey: `generic:${id}`,
+    dedupKey,
     status: item.status ?? 'firing',
     title: item.title.trim(),
     description: item.message?.trim() ?? '',

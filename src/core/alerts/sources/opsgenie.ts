@@ -5,21 +5,28 @@
  */
 import { z } from 'zod';
 import type { SourceParser } from '../alert.js';
-import { isoFromEpoch, nonEmpty, recordOf, STATUS_CODE_LABELS, statusCodeFrom } from './fields.js';
+import {
+  isoFromEpoch,
+  looseNumber,
+  looseText,
+  nonEmpty,
+  recordOf,
+  STATUS_CODE_LABELS,
+  statusCodeFrom,
+} from './fields.js';
 import { validate } from './validate.js';
-
-const text = z.string().nullish();
 
 const bodySchema = z.object({
   action: z.string().trim().min(1, 'must not be empty'),
   alert: z.object({
     alertId: z.string().trim().min(1, 'must not be empty'),
     message: z.string().trim().min(1, 'must not be empty'),
-    description: text,
-    entity: text,
-    priority: text,
-    createdAt: z.number().nullish(),
-    updatedAt: z.number().nullish(),
+    // Only enrich the alert: read liberally (Opsgenie sends `priority` as "P3" or as the number 3).
+    description: looseText,
+    entity: looseText,
+    priority: looseText,
+    createdAt: looseNumber,
+    updatedAt: looseNumber,
     // Tags and details only enrich the alert; a shape we do not expect is ignored rather than refused.
     tags: z.array(z.string()).nullish().catch(undefined),
     details: z.record(z.string(), z.string()).nullish().catch(undefined),
@@ -52,7 +59,8 @@ export const parseOpsgenie: SourceParser = (body) => {
         // Opsgenie sends the description only with Create and custom actions.
         description: nonEmpty(alert.description) ?? '',
         service: nonEmpty(details.service) ?? nonEmpty(alert.entity),
-        severity: nonEmpty(alert.priority),
+        // Opsgenie's priorities are P1-P5; some integrations send the bare number.
+        severity: nonEmpty(alert.priority)?.replace(/^([1-5])$/, 'P$1'),
         statusCode: statusCodeFrom(details, STATUS_CODE_LABELS),
         startsAt: isoFromEpoch(alert.createdAt),
         // updatedAt is the time of this action (in nanoseconds), so it ends the alert when it closes it.

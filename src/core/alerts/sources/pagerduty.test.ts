@@ -68,4 +68,16 @@ describe('parsePagerDuty', () => {
     expect(pointerOf(parsePagerDuty({ messages: [] }, noHeaders))).toBe('/event');
     expect(pointerOf(parsePagerDuty(null, noHeaders))).toBe('');
   });
+
+  it('keeps an incident whose optional fields have unexpected types', () => {
+    const body = {
+      event: {
+        event_type: 'incident.triggered',
+        occurred_at: 1749548593,
+        data: { type: 'incident', id: 'PX1', title: 'Checkout 502s', urgency: 1, html_url: null, created_at: false },
+      },
+    };
+    const [alert] = alertsOf(parsePagerDuty(body, noHeaders));
+    expect(alert).toMatchObject({ title: 'Checkout 502s', dedupKey: 'pagerduty:PX1' });
+  });
 });

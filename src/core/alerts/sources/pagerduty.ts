@@ -7,10 +7,11 @@
  */
 import { z } from 'zod';
 import type { SourceParser } from '../alert.js';
-import { nonEmpty } from './fields.js';
+import { looseText, nonEmpty } from './fields.js';
 import { validate } from './validate.js';
 
-const text = z.string().nullish();
+/** Optional text apierr only reads for detail: read liberally (a number where a string was expected is its text). */
+const text = looseText;
 const reference = z.object({ summary: text }).nullish().catch(undefined);
 
 const envelopeSchema = z.object({

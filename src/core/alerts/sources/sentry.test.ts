@@ -88,4 +88,13 @@ describe('parseSentry', () => {
 
     expect(alertsOf(parseSentry(body, noHeaders))[0]?.labels).toEqual({});
   });
+
+  it('keeps an issue alert whose optional fields have unexpected types (a numeric level, a null culprit)', () => {
+    const body = {
+      action: 'triggered',
+      data: { event: { issue_id: 7, title: 'TypeError: x is undefined', level: 40, culprit: null, web_url: 12 } },
+    };
+    const [alert] = alertsOf(parseSentry(body, noHeaders));
+    expect(alert).toMatchObject({ title: 'TypeError: x is undefined', severity: '40', dedupKey: 'sentry:issue:7' });
+  });
 });

@@ -7,10 +7,11 @@
  */
 import { z } from 'zod';
 import type { Alert, ParseOutcome, SourceParser } from '../alert.js';
-import { idSchema, joinText, nonEmpty, recordOf, STATUS_CODE_LABELS, statusCodeFrom } from './fields.js';
+import { idSchema, joinText, looseText, nonEmpty, recordOf, STATUS_CODE_LABELS, statusCodeFrom } from './fields.js';
 import { invalid, validate } from './validate.js';
 
-const text = z.string().nullish();
+/** Optional text apierr only reads for detail: read liberally (a number where a string was expected is its text). */
+const text = looseText;
 
 const eventAlertSchema = z.object({
   data: z.object({
@@ -68,11 +69,18 @@ export const parseSentry: SourceParser = (body, context) => {
   return invalid('/data', 'must hold "event" (an issue alert) or "metric_alert" (a metric alert)');
 };
 
+/**
+ * The resource a body is about when the `Sentry-Hook-Resource` header is missing: an alert by its data, else
+ * the one key of `data` that names the resource of every other Sentry webhook (`issue`, `comment`, `error`,
+ * `installation`), which carries no alert.
+ */
 function resourceOf(data: Record<string, unknown>): string | undefined {
   if (Object.hasOwn(data, 'metric_alert')) return 'metric_alert';
   if (Object.hasOwn(data, 'event')) return 'event_alert';
-  return undefined;
+  return OTHER_RESOURCES.find((resource) => Object.hasOwn(data, resource));
 }
+
+const OTHER_RESOURCES = ['issue', 'comment', 'error', 'installation'] as const;
 
 function parseEventAlert(body: unknown): ParseOutcome {
   const parsed = validate(eventAlertSchema, body);
