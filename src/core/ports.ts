@@ -278,6 +278,14 @@ export interface AlertStore {
   /** Median seconds from first seen to first acknowledged, per matched entry. */
   ackMedians(): Promise<Map<string, number>>;
 
+  // Metrics shared by every isolate ----------------------------------------------------------------------
+  /** Adds counter increments (series name, labels, value) in one unit. */
+  addCounters(
+    increments: readonly { name: string; labels: Readonly<Record<string, string>>; value: number }[],
+  ): Promise<void>;
+  /** Every counter series with its total. */
+  counters(): Promise<{ name: string; labels: Record<string, string>; value: number }[]>;
+
   /** Counts a request in a fixed rate-limit window shared by every process; returns the count so far. */
   countRequest(key: string, windowStart: number): Promise<number>;
 }

@@ -9,12 +9,17 @@
  * With this file and node.ts the only ones that read the environment.
  * @module
  */
+
+import packageJson from '../../package.json' with { type: 'json' };
 import { createAlertmanagerSilences } from '../alertmanager/client.js';
-import { SOURCES } from '../core/alerts/sources/index.js';
+import { SOURCE_NAMES, SOURCES } from '../core/alerts/sources/index.js';
 import { type Config, parseConfig } from '../core/config.js';
 import { parseBundle } from '../core/knowledge/bundle.js';
 import { createMatcher, type Matcher } from '../core/knowledge/matcher.js';
 import type { Entry } from '../core/knowledge/schema.js';
+import { METRIC_DEFINITIONS } from '../core/metrics.js';
+import { type BufferedMetrics, bufferedMetrics } from '../core/metrics-buffer.js';
+import { type StoredSeries, storedExposition } from '../core/metrics-exposition.js';
 import type { Clock, Logger, SlackPort } from '../core/ports.js';
 import { createSharedRateLimiter } from '../core/security/shared-rate-limit.js';
 import { DEFAULT_RETRY } from '../core/use-cases/deliver.js';
@@ -25,6 +30,7 @@ import { createApp } from '../http/app.js';
 import type { HttpServices } from '../http/services.js';
 import { createFetchSlack } from '../slack/fetch-web-api.js';
 import { createSlackEndpoint } from '../slack/http-endpoint.js';
+import { meteredSlack } from '../slack/metered.js';
 import { createOfflineSlack } from '../slack/offline.js';
 import { createSlackRouter, fetchRespond } from '../slack/router.js';
 import { type D1Like, openD1Store } from '../store/d1-store.js';
@@ -95,13 +101,19 @@ function knowledgeBase() {
 
 const clock: Clock = { now: () => Date.now() };
 
-function coreServices(env: WorkerEnv): CoreServices & { config: Config } {
+/** Counters of one request (or one drainer pass), added up in D1 when it ends: every isolate sees the sums. */
+function newMetrics(): BufferedMetrics {
+  return bufferedMetrics({ sources: SOURCE_NAMES, entryIds: [...knowledgeBase().entries.keys()] });
+}
+
+function coreServices(env: WorkerEnv, metrics: BufferedMetrics): CoreServices & { config: Config } {
   const { config, logger, slack } = configOf(env);
   const { matcher, entries } = knowledgeBase();
   return {
     config,
     store: openD1Store(env.DB),
-    slack,
+    slack: meteredSlack(slack, { metrics, logger }),
+    metrics,
     matcher,
     entries,
     clock,
@@ -125,8 +137,8 @@ async function kickDueChannels(core: CoreServices, env: WorkerEnv): Promise<void
   );
 }
 
-function httpServices(env: WorkerEnv, ctx: ExecutionContextLike): HttpServices {
-  const core = coreServices(env);
+function httpServices(env: WorkerEnv, ctx: ExecutionContextLike, metrics: BufferedMetrics): HttpServices {
+  const core = coreServices(env, metrics);
   const { config, logger } = core;
   const defer = (task: () => Promise<void>) =>
     ctx.waitUntil(task().catch((error: unknown) => logger.error({ err: String(error) }, 'deferred task failed')));
@@ -153,18 +165,59 @@ function httpServices(env: WorkerEnv, ctx: ExecutionContextLike): HttpServices {
     slackMode: config.slack ? 'http' : 'offline',
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
     rateLimiter: createSharedRateLimiter(core.store),
+    metricsEndpoint: { exposition: workerExposition(core), token: config.metrics.token },
   };
 }
 
-const app = createApp((c) => httpServices(c.env as WorkerEnv, c.executionCtx as ExecutionContextLike));
+/** `/metrics` on the Worker: the counters every isolate added to D1, and gauges read at scrape time. */
+function workerExposition(core: CoreServices) {
+  return storedExposition({
+    counters: () => core.store.counters(),
+    gauges: async (): Promise<StoredSeries[]> => {
+      const backlog = await core.store.outboxBacklog();
+      const D = METRIC_DEFINITIONS;
+      return [
+        { name: D.outboxPending.name, labels: {}, value: backlog.pending },
+        {
+          name: D.outboxOldestAge.name,
+          labels: {},
+          value:
+            backlog.pending > 0 && backlog.oldestCreatedAt !== undefined
+              ? Math.max(0, (core.clock.now() - backlog.oldestCreatedAt) / 1000)
+              : 0,
+        },
+        { name: D.knowledgeEntries.name, labels: {}, value: knowledgeBase().size },
+        { name: D.buildInfo.name, labels: { version: packageJson.version, runtime: 'cloudflare-workers' }, value: 1 },
+      ];
+    },
+  });
+}
+
+/** Adds what a request or a drainer pass counted to the shared counters. */
+function flushMetrics(core: CoreServices, metrics: BufferedMetrics): Promise<void> {
+  return core.store
+    .addCounters(metrics.drain())
+    .catch((error: unknown) => core.logger.warn({ err: String(error) }, 'could not store metrics'));
+}
+
+type RequestEnv = WorkerEnv & { [METRICS]: BufferedMetrics };
+const METRICS = Symbol('metrics');
+
+const app = createApp((c) => {
+  const env = c.env as RequestEnv;
+  return httpServices(env, c.executionCtx as ExecutionContextLike, env[METRICS]);
+});
 
 export default {
-  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Response | Promise<Response> {
-    return app.fetch(request, env, ctx as never);
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
+    const metrics = newMetrics();
+    const response = await app.fetch(request, { ...env, [METRICS]: metrics }, ctx as never);
+    ctx.waitUntil(flushMetrics(coreServices(env, metrics), metrics));
+    return response;
   },
 
   async scheduled(event: { cron: string }, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
-    const core = coreServices(env);
+    const core = coreServices(env, newMetrics());
     ctx.waitUntil(
       (async () => {
         if (event.cron === RETENTION_CRON) {
@@ -201,11 +254,12 @@ export class ChannelDrainer {
   async alarm(): Promise<void> {
     const channel = await this.state.storage.get<string>('channel');
     if (!channel) return;
-    const core = coreServices(this.env);
+    const metrics = newMetrics();
+    const core = coreServices(this.env, metrics);
     const result = await drainChannel(core, channel, `do:${this.state.id.toString()}`, {
       pacingMs: core.config.postIntervalMs,
       policy: DEFAULT_RETRY,
-    });
+    }).finally(() => flushMetrics(core, metrics));
     // Held by another drainer (a lease left by an evicted instance): look again when it may have run out.
     const next = result.held ? 5_000 : result.nextInMs;
     if (next !== undefined) await this.state.storage.setAlarm(Date.now() + next);

@@ -480,5 +480,23 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
         expect(await store.claimSilence(1, 'later', T0 + 100_000, T0 + 60_000)).toBe(true);
       }),
     );
+
+    it(
+      'adds metric counters up across callers, one series per name and labels',
+      withStore(async (store) => {
+        await store.addCounters([
+          { name: 'apierr_webhook_requests_total', labels: { source: 'grafana', outcome: 'accepted' }, value: 1 },
+          { name: 'apierr_slack_call_duration_seconds_sum', labels: {}, value: 0.25 },
+        ]);
+        await store.addCounters([
+          { name: 'apierr_webhook_requests_total', labels: { outcome: 'accepted', source: 'grafana' }, value: 2 },
+          { name: 'apierr_slack_call_duration_seconds_sum', labels: {}, value: 0.5 },
+        ]);
+        expect(await store.counters()).toEqual([
+          { name: 'apierr_slack_call_duration_seconds_sum', labels: {}, value: 0.75 },
+          { name: 'apierr_webhook_requests_total', labels: { outcome: 'accepted', source: 'grafana' }, value: 3 },
+        ]);
+      }),
+    );
   });
 }

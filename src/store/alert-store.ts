@@ -728,6 +728,34 @@ export class SqlAlertStore implements AlertStore {
     return new Map(rows.map((row) => [String(row.entry_id), Math.round(Number(row.median) / 1000)]));
   }
 
+  // Metrics shared by every isolate ----------------------------------------------------------------------
+
+  async addCounters(
+    increments: readonly { name: string; labels: Readonly<Record<string, string>>; value: number }[],
+  ): Promise<void> {
+    if (increments.length === 0) return;
+    await this.db.unit(
+      increments.map((inc) =>
+        stmt(
+          `INSERT INTO metric_counters (name, labels, value) VALUES (?, ?, ?)
+           ON CONFLICT (name, labels) DO UPDATE SET value = metric_counters.value + excluded.value`,
+          inc.name,
+          JSON.stringify(Object.fromEntries(Object.entries(inc.labels).sort(([a], [b]) => a.localeCompare(b)))),
+          inc.value,
+        ),
+      ),
+    );
+  }
+
+  async counters(): Promise<{ name: string; labels: Record<string, string>; value: number }[]> {
+    const rows = await this.rows(stmt('SELECT name, labels, value FROM metric_counters ORDER BY name, labels'));
+    return rows.map((row) => ({
+      name: String(row.name),
+      labels: JSON.parse(String(row.labels)) as Record<string, string>,
+      value: Number(row.value),
+    }));
+  }
+
   // Rate limits shared by every isolate -----------------------------------------------------------------
 
   async countRequest(key: string, windowStart: number): Promise<number> {

@@ -5,7 +5,7 @@
  */
 
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const alerts = sqliteTable(
   'alerts',
@@ -203,4 +203,19 @@ export const slackEvents = sqliteTable(
   },
   // Retention deletes old ids by age.
   (t) => [index('slack_events_received').on(t.receivedAt)],
+);
+
+/**
+ * Metric counters added up in the store, for runtimes where a scrape reaches one instance of many
+ * (Workers isolates): one row per series, `value = value + ?` per request. Node keeps them in prom-client.
+ */
+export const metricCounters = sqliteTable(
+  'metric_counters',
+  {
+    name: text('name').notNull(),
+    /** The series' labels as JSON with sorted keys. */
+    labels: text('labels').notNull(),
+    value: real('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.labels] })],
 );

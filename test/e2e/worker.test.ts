@@ -13,6 +13,7 @@ import {
   webhookFixture,
 } from '../helpers/app-harness.js';
 import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
+import { findBinary, inCI, PROMETHEUS_INSTALL_HINT, runTool } from '../helpers/prometheus.js';
 import { eventBody, newEventId, signSlackRequest, slashCommandBody } from '../helpers/slack-signing.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
     SLACK_POST_INTERVAL_MS: '50',
     // These tests are about single alerts, not storm digests.
     STORM_THRESHOLD: '1000',
+    METRICS_TOKEN: 'test-metrics-token',
   });
 }, 90_000);
 afterAll(async () => {
@@ -175,5 +177,31 @@ describe('apierr on Cloudflare Workers (wrangler dev)', () => {
     await eventually(() => parents().some((p) => String(p.text).includes(id)), 'the parent');
     await quiet();
     expect(parents().filter((p) => String(p.text).includes(id))).toHaveLength(1);
+  });
+
+  it('serves /metrics from counters every isolate adds to D1, in a format promtool accepts', async () => {
+    const scrape = () =>
+      fetch(`${worker.url}/metrics`, { headers: { authorization: 'Bearer test-metrics-token' } }).then((r) => r.text());
+    expect((await fetch(`${worker.url}/metrics`)).status).toBe(401);
+    const accepted = /apierr_webhook_requests_total\{code="202",outcome="accepted",source="alertmanager"\} (\d+)/;
+    const deadline = Date.now() + 10_000;
+    let text = await scrape();
+    while (!accepted.test(text) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      text = await scrape();
+    }
+    // The tests above sent one accepted Alertmanager delivery and one resolve.
+    expect(Number(accepted.exec(text)?.[1])).toBe(2);
+    expect(text).toMatch(/apierr_webhook_requests_total\{code="200",outcome="duplicate",source="alertmanager"\} 1/);
+    expect(text).toMatch(/apierr_slack_calls_total\{method="chat.postMessage",outcome="rate_limited"\} 1/);
+    expect(text).toContain('apierr_build_info{version=');
+    expect(text).toMatch(/apierr_knowledge_entries \d+/);
+    const promtool = findBinary('promtool');
+    if (!promtool && inCI) throw new Error(PROMETHEUS_INSTALL_HINT);
+    if (promtool) {
+      const checked = await runTool(promtool, ['check', 'metrics'], { input: text });
+      expect(checked.stderr + checked.stdout).not.toMatch(/error/i);
+      expect(checked.code).toBe(0);
+    }
   });
 });

@@ -410,6 +410,8 @@ const STOP_WORDS = new Set(
     'will would could should can cannot can’t just also some sometimes very quickly still even again only any all each every',
     'get gets got getting take takes took try tried trying use used using see seems seem know need want make made do does did done',
     'has have had having please thanks thank hello help issue problem question answer same other more most now like way into about',
+    // Slack's mention word `<!everyone>` says nothing about the error (`here` is above; `channel` means something in gRPC).
+    'everyone everybody',
   ]
     .join(' ')
     .split(' '),
