@@ -33,6 +33,23 @@ const env = {
   WRANGLER_SEND_METRICS: 'false',
 };
 
+// Workers cannot read files at run time: a team's KNOWLEDGE_DIR is compiled into the bundle the Worker imports.
+if (process.env.KNOWLEDGE_DIR) {
+  const built = spawnSync(
+    process.execPath,
+    [join(root, 'bin', 'apierr.js'), 'kb', 'build', '--dir', process.env.KNOWLEDGE_DIR],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  if (built.status !== 0) {
+    process.stderr.write('apierr: cannot start the Worker: KNOWLEDGE_DIR has invalid entries (see above)\n');
+    process.exit(built.status ?? 1);
+  }
+}
+
 const migrate = spawnSync(
   process.execPath,
   [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],

@@ -38,6 +38,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `GET /metrics`: a bearer token scrapers must present (undefined = open), and a port of its own if asked. */
   metrics: { token: string | undefined; port: number | undefined };
+  /** A team's folder of knowledge entries added to the bundled ones at start (Node); undefined = bundled only. */
+  knowledgeDir: string | undefined;
   /** Where "Silence…" creates silences (Alertmanager's v2 API); undefined = no silence control. */
   alertmanager: AlertmanagerConfig | undefined;
 }
@@ -120,6 +122,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     logLevel: logLevel as Config['logLevel'],
     metrics,
+    knowledgeDir: get('KNOWLEDGE_DIR'),
     alertmanager: parseAlertmanager(get),
   };
 }

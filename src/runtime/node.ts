@@ -11,13 +11,12 @@ import { createAlertmanagerSilences } from '../alertmanager/client.js';
 import { SOURCES } from '../core/alerts/sources/index.js';
 import { type Config, parseConfig } from '../core/config.js';
 import { ApierrError } from '../core/errors.js';
-import { parseBundle } from '../core/knowledge/bundle.js';
 import { createMatcher } from '../core/knowledge/matcher.js';
 import type { Clock, Defer, Logger, SlackPort } from '../core/ports.js';
 import { logFrontDoor } from '../core/security/webhook-auth.js';
 import { DEFAULT_RETRY } from '../core/use-cases/deliver.js';
 import { type CoreServices, indexEntries } from '../core/use-cases/services.js';
-import { KNOWLEDGE_BUNDLE_JSON } from '../generated/knowledge-bundle.js';
+import { loadKnowledge } from '../node/load-knowledge.js';
 import { createApp } from '../http/app.js';
 import type { HttpServices } from '../http/services.js';
 import { createNodeMetrics } from '../metrics/node.js';
@@ -84,7 +83,11 @@ export async function startServer(
   const clock: Clock = options.clock ?? { now: () => Date.now() };
 
   const { store, close: closeStore } = openSqliteStore(config.databasePath);
-  const bundle = parseBundle(KNOWLEDGE_BUNDLE_JSON);
+  // The bundled entries plus the team's own folder; a bad file stops the start with file, line and field.
+  const bundle = await loadKnowledge({ dir: config.knowledgeDir }).catch((error: unknown) => {
+    closeStore();
+    throw error;
+  });
   const matcher = createMatcher(bundle.entries);
   const nodeMetrics = createNodeMetrics(config.metrics, { store, entryIds: bundle.entries.map((e) => e.id), clock });
 
