@@ -12,7 +12,7 @@ import {
   WEBHOOK_TOKEN,
   webhookFixture,
 } from '../helpers/app-harness.js';
-import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
+import { type FakeMessage, type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
 import { findBinary, inCI, PROMETHEUS_INSTALL_HINT, runTool } from '../helpers/prometheus.js';
 import { eventBody, newEventId, signSlackRequest, slashCommandBody } from '../helpers/slack-signing.js';
 import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
@@ -177,6 +177,36 @@ describe('apierr on Cloudflare Workers (wrangler dev)', () => {
     await eventually(() => parents().some((p) => String(p.text).includes(id)), 'the parent');
     await quiet();
     expect(parents().filter((p) => String(p.text).includes(id))).toHaveLength(1);
+  });
+
+  it('acknowledges an alert from its message: the parent shows who holds it and the thread notes it', async () => {
+    const id = `w-ack-${Date.now()}`;
+    expect((await webhook('generic', { id, title: `Ack me ${id}`, status_code: 500 })).status).toBe(202);
+    await eventually(() => parents().some((p) => String(p.text).includes(id)), 'the parent');
+    const parent = parents().find((p) => String(p.text).includes(id)) as FakeMessage;
+    const ack = (parent.blocks as { type: string; elements?: { action_id: string; value?: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'apierr_ack');
+    expect(ack).toBeDefined();
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U04ONCALL9Z', username: 'dana', name: 'dana', team_id: TEAM_ID },
+      team: { id: TEAM_ID, domain: 'example-corp' },
+      container: { type: 'message', message_ts: parent.ts, channel_id: ALERT_CHANNEL, is_ephemeral: false },
+      channel: { id: ALERT_CHANNEL },
+      response_url: slack.responseUrl('worker-ack'),
+      actions: [{ type: 'button', action_id: 'apierr_ack', block_id: 'alert-controls', value: ack?.value }],
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    expect((await signed(body, 'application/x-www-form-urlencoded')).status).toBe(200);
+    await eventually(
+      () => blockText(parents().find((p) => p.ts === parent.ts)).includes('Acknowledged by <@U04ONCALL9Z>'),
+      'the parent edited',
+    );
+    await eventually(
+      () => slack.thread(ALERT_CHANNEL, parent.ts).some((m) => blockText(m).includes('acknowledged this alert')),
+      'the thread note',
+    );
   });
 
   it('serves /metrics from counters every isolate adds to D1, in a format promtool accepts', async () => {
