@@ -76,9 +76,10 @@ function run(options) {
         for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = count;
         resolve({
           requestsPerSec: result.requests.average,
-          completed: result.totalCompletedRequests,
+          // autocannon 9's result has no totalCompletedRequests: requests.total counts the completed requests.
+          completed: result.requests.total,
           durationSec: result.duration,
-          completedPerSec: result.totalCompletedRequests / result.duration,
+          completedPerSec: result.requests.total / result.duration,
           p50: at(0.5),
           p90: at(0.9),
           p99: at(0.99),

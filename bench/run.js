@@ -5,9 +5,10 @@
  *   1. ingest   the built server (dist/runtime/node.js, fresh SQLite file per run) against a bare Hono
  *               server, same requests, same run: Alertmanager deliveries, half of them redeliveries
  *   2. slash    `/apierr 429` with a real Slack v0 signature
- *   6. worker   the Worker (scripts/start-worker.mjs: wrangler dev, local workerd, D1 and Durable Objects)
- *               against a bare Hono Worker (bench/bare-worker/) in the same runtime, same deliveries, same
- *               run; local workerd is not production, so the figure that matters is the ratio
+ *   6. worker   the Worker in local workerd with local D1 and Durable Objects (bench/lib/wrangler-dev.js:
+ *               wrangler dev's runtime without its inspector) against a bare Hono Worker (bench/bare-worker/)
+ *               in the same runtime, same deliveries, same run; local workerd is not production, so the
+ *               figure that matters is the ratio (runs after slash, before matcher)
  *   3. matcher  matches/s on one thread, bundled base and a synthetic 1,000-entry base (bench/matcher.js)
  *   4. storage  100,000 alerts with outcomes: file size, RSS, store.stats() (bench/storage.js), and the
  *               server's RSS and GET /api/stats on that file
@@ -22,6 +23,9 @@
  *   --no-write          do not write BENCHMARKS.md
  *   --out FILE          write the Markdown report to FILE (also for partial runs)
  *   --quiet-wait S      before each measured run, wait up to S s for other processes to leave the CPUs idle
+ *   --worker-cli        run the Workers with the `wrangler dev` command line (scripts/start-worker.mjs), whose
+ *                       DevTools inspector cannot be turned off, instead of bench/lib/wrangler-dev.js
+ *   --worker-start-timeout S   give up on a Worker that does not answer /healthz after S s (default 120)
  * @module
  */
 import { execFileSync, fork, spawn } from 'node:child_process';
@@ -46,6 +50,8 @@ const { values: options } = parseArgs({
     'cpu-prof': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     'quiet-wait': { type: 'string', default: '0' },
+    'worker-cli': { type: 'boolean', default: false },
+    'worker-start-timeout': { type: 'string', default: '120' },
     out: { type: 'string' },
   },
 });
@@ -56,7 +62,12 @@ const QUIET_WAIT_SECONDS = Number(options['quiet-wait']);
 const INGEST_SECONDS = Number(options.duration);
 const STORAGE_ALERTS = Number(options.alerts);
 const FULL_RUN =
-  !options.only && RUNS >= 3 && INGEST_SECONDS === 10 && STORAGE_ALERTS === 100_000 && !options['cpu-prof'];
+  !options.only &&
+  RUNS >= 3 &&
+  INGEST_SECONDS === 10 &&
+  STORAGE_ALERTS === 100_000 &&
+  !options['cpu-prof'] &&
+  !options['worker-cli'];
 const OUT_FILE = options.out ?? (FULL_RUN && !options['no-write'] ? join(ROOT, 'BENCHMARKS.md') : undefined);
 
 const CONNECTIONS = 50;
@@ -65,9 +76,10 @@ const SLASH_SECONDS = 6;
 const SLASH_WARMUP_SECONDS = 1;
 const SLASH_SINGLE_SECONDS = 3;
 /** The Worker phase: one start of each Worker (wrangler dev takes 10-30 s here), then short runs. */
-const WORKER_SECONDS = Math.min(INGEST_SECONDS, 5);
-const WORKER_WARMUP_SECONDS = 2;
-const WORKER_START_TIMEOUT_MS = 120_000;
+const WORKER_SECONDS = Math.min(INGEST_SECONDS, 4);
+/** apierr's Worker answers some 100 requests/s here: it needs longer than the bare one to warm up its JIT. */
+const WORKER_WARMUP_SECONDS = { apierr: 4, bare: 1 };
+const WORKER_START_TIMEOUT_MS = Number(options['worker-start-timeout']) * 1000;
 /** Count bounds: far above what 10 s can reach here, so time ends the run; they stop a runaway. */
 const MAX_REQUESTS_PER_RUN = 400_000;
 /** Pre-generated deliveries: half new, half repeats; enough for 8,000 ingest requests/s for 10 s. */
@@ -178,15 +190,17 @@ async function waitForQuiet(pids) {
 
 /**
  * Runs one measured load run and notes how much CPU other processes used meanwhile, and how much the
- * server's own processes (`serverPids`, default all of `pids`) used: `serverCpuSec`.
+ * server's own processes (`serverPids`, default all of `pids`) used: `serverCpuSec`. Either list may be a
+ * function, asked before and after the run (a process group whose members change).
  */
 async function measured(load, config, pids, serverPids = pids) {
-  await waitForQuiet([load.pid, ...pids]);
-  const before = cpuSnapshot([load.pid, ...pids]);
-  const serverBefore = cpuSecondsOf(serverPids);
+  const list = (p) => (typeof p === 'function' ? p() : p);
+  await waitForQuiet([load.pid, ...list(pids)]);
+  const before = cpuSnapshot([load.pid, ...list(pids)]);
+  const serverBefore = cpuSecondsOf(list(serverPids));
   const result = await load.run(config);
-  result.cpu = cpuSince(before);
-  result.serverCpuSec = cpuSecondsOf(serverPids) - serverBefore;
+  result.cpu = cpuSince(before, [load.pid, ...list(pids)]);
+  result.serverCpuSec = cpuSecondsOf(list(serverPids)) - serverBefore;
   return result;
 }
 
@@ -528,59 +542,96 @@ async function accuracy(file) {
 // ------------------------------------------------------------------------------------------------------
 // 6. Worker
 
-/** What wrangler needs to run locally without a Cloudflare account, the network or per-request logging. */
+/** What wrangler needs to run locally without a Cloudflare account, the network or the npm update check. */
 const WRANGLER_ENV = {
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   WRANGLER_SEND_METRICS: 'false',
-  // No banner, so no npm update check.
+  // No banner, so no update check.
   WRANGLER_HIDE_BANNER: 'true',
 };
 /**
- * Below "info" workerd's entry Worker skips its request log, which is a round trip to wrangler's Node
- * process per request ("[wrangler:info] POST /webhooks/alertmanager 202"): production has no such thing.
+ * With --worker-cli: below "info" workerd's entry Worker skips its request log, a round trip to wrangler's
+ * Node process per request ("[wrangler:info] POST /webhooks/alertmanager 202"); production has no such thing.
  */
 const WRANGLER_LOG_LEVEL = 'warn';
 
+/**
+ * Starts apierr's Worker and the bare Worker, in parallel, each a process group with its state in `dir`.
+ * By default both run under bench/lib/wrangler-dev.js (wrangler's startWorker API, inspector off); with
+ * --worker-cli apierr's runs under scripts/start-worker.mjs and the bare one under `wrangler dev`.
+ */
 async function startWorkers(dir, slack) {
   const [apierrPort, barePort] = [await freePort(), await freePort()];
+  const config = {
+    WEBHOOK_TOKEN,
+    // As in the ingest phase: the maximum, so the limiter (one upsert in D1 here) runs on every request.
+    WEBHOOK_RATE_LIMIT: '1000000',
+    LOG_LEVEL: 'silent',
+    SLACK_BOT_TOKEN: 'xoxb-bench-0000000000-0000000000000-benchbenchbenchbenchbenc',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ALERT_CHANNEL: CHANNEL,
+  };
+  let apierrArgs;
+  let bareArgs;
+  let apierrEnv = WRANGLER_ENV;
+  if (options['worker-cli']) {
+    apierrArgs = ['scripts/start-worker.mjs'];
+    apierrEnv = {
+      ...WRANGLER_ENV,
+      ...config,
+      WRANGLER_LOG: WRANGLER_LOG_LEVEL,
+      PORT: String(apierrPort),
+      DATABASE_PATH: join(dir, 'apierr.db'),
+    };
+    bareArgs = [
+      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--config',
+      'bench/bare-worker/wrangler.toml',
+      '--port',
+      String(barePort),
+      '--ip',
+      '127.0.0.1',
+      '--persist-to',
+      join(dir, 'bare.wrangler'),
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      WRANGLER_LOG_LEVEL,
+    ];
+  } else {
+    // The variables as scripts/start-worker.mjs hands them to wrangler: an env file, not the process list.
+    const envFile = join(dir, 'apierr-worker.env');
+    writeFileSync(
+      envFile,
+      `${Object.entries(config)
+        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+        .join('\n')}\n`,
+      { mode: 0o600 },
+    );
+    const launcher = 'bench/lib/wrangler-dev.js';
+    apierrArgs = [launcher, '--config', 'wrangler.toml', '--port', String(apierrPort)];
+    apierrArgs.push('--persist-to', join(dir, 'apierr.db.wrangler'), '--env-file', envFile, '--migrate', 'DB');
+    bareArgs = [launcher, '--config', 'bench/bare-worker/wrangler.toml', '--port', String(barePort)];
+    bareArgs.push('--persist-to', join(dir, 'bare.wrangler'));
+  }
+  const [apierrName, bareName] = options['worker-cli']
+    ? ['node scripts/start-worker.mjs', 'wrangler dev --config bench/bare-worker/wrangler.toml']
+    : [
+        'bench/lib/wrangler-dev.js --config wrangler.toml',
+        'bench/lib/wrangler-dev.js --config bench/bare-worker/wrangler.toml',
+      ];
   const started = await Promise.allSettled([
     startProcessGroup({
-      name: 'the apierr Worker (node scripts/start-worker.mjs: wrangler dev)',
-      args: ['scripts/start-worker.mjs'],
+      name: `the apierr Worker (${apierrName})`,
+      args: apierrArgs,
       port: apierrPort,
       timeoutMs: WORKER_START_TIMEOUT_MS,
-      env: {
-        ...WRANGLER_ENV,
-        WRANGLER_LOG: WRANGLER_LOG_LEVEL,
-        PORT: String(apierrPort),
-        DATABASE_PATH: join(dir, 'apierr.db'),
-        WEBHOOK_TOKEN,
-        // As in the ingest phase: the maximum, so the limiter (one upsert in D1 here) runs on every request.
-        WEBHOOK_RATE_LIMIT: '1000000',
-        LOG_LEVEL: 'silent',
-        SLACK_BOT_TOKEN: 'xoxb-bench-0000000000-0000000000000-benchbenchbenchbenchbenc',
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        SLACK_ALERT_CHANNEL: CHANNEL,
-      },
+      env: apierrEnv,
     }),
     startProcessGroup({
-      name: 'the bare Worker (wrangler dev --config bench/bare-worker/wrangler.toml)',
-      args: [
-        join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
-        'dev',
-        '--config',
-        'bench/bare-worker/wrangler.toml',
-        '--port',
-        String(barePort),
-        '--ip',
-        '127.0.0.1',
-        '--persist-to',
-        join(dir, 'bare.wrangler'),
-        '--show-interactive-dev-session=false',
-        '--log-level',
-        WRANGLER_LOG_LEVEL,
-      ],
+      name: `the bare Worker (${bareName})`,
+      args: bareArgs,
       port: barePort,
       timeoutMs: WORKER_START_TIMEOUT_MS,
       env: WRANGLER_ENV,
@@ -604,16 +655,18 @@ async function benchWorker(load, slack) {
   const { apierr, bare } = await startWorkers(dir, slack);
   const startSec = { apierr: apierr.startSec, bare: bare.startSec };
   log(`  worker: started in ${fmt(startSec.apierr, 1)} s (apierr) and ${fmt(startSec.bare, 1)} s (bare), in parallel`);
-  const apierrPids = apierr.pids();
-  const barePids = bare.pids();
-  const allPids = [...apierrPids, ...barePids];
+  // Asked at each measurement: wrangler may replace a workerd process after it first answered.
+  const apierrPids = () => apierr.pids();
+  const barePids = () => bare.pids();
+  const allPids = () => [...apierr.pids(), ...bare.pids()];
   const base = { path, headers, connections: CONNECTIONS };
   const runs = [];
   // One database for every round: each round starts where the previous one stopped in the sequence, so its
   // new deliveries are new and its redeliveries repeat deliveries of the same round.
   let offset = 0;
   for (let run = 1; run <= RUNS; run++) {
-    if (run === 1) await load.run({ ...base, url: apierr.url, sequence: 'warmup', durationSec: WORKER_WARMUP_SECONDS });
+    if (run === 1)
+      await load.run({ ...base, url: apierr.url, sequence: 'warmup', durationSec: WORKER_WARMUP_SECONDS.apierr });
     const slackBefore = Object.values(slack.calls).reduce((a, b) => a + b, 0);
     const worker = await measured(
       load,
@@ -622,7 +675,8 @@ async function benchWorker(load, slack) {
       apierrPids,
     );
     worker.slackCalls = Object.values(slack.calls).reduce((a, b) => a + b, 0) - slackBefore;
-    if (run === 1) await load.run({ ...base, url: bare.url, sequence: 'warmup', durationSec: WORKER_WARMUP_SECONDS });
+    if (run === 1)
+      await load.run({ ...base, url: bare.url, sequence: 'warmup', durationSec: WORKER_WARMUP_SECONDS.bare });
     const baseline = await measured(
       load,
       { ...base, url: bare.url, sequence: 'main', offset, durationSec: WORKER_SECONDS },
@@ -970,28 +1024,37 @@ function markdown(results, report, m, elapsedSec) {
     );
   }
   if (worker) {
-    const slackCalls = Object.values(worker.slackCalls).reduce((a, b) => a + b, 0);
+    const slackCalls = worker.runs.reduce((sum, r) => sum + r.worker.slackCalls, 0);
     out.push(
-      '- **Worker (local workerd).** The Worker as `npm run start:worker` runs it (`node scripts/start-worker.mjs`: the D1 ' +
-        'migrations, then `wrangler dev` bundling src/runtime/worker.ts: workerd with local D1 and the ChannelDrainer Durable ' +
-        'Object, state in a fresh temporary folder), LOG_LEVEL=silent, WEBHOOK_RATE_LIMIT=1000000 (so the limit is counted in D1 ' +
+      '- **Worker (local workerd).** ' +
+        (options['worker-cli']
+          ? 'The Worker as `npm run start:worker` runs it (`node scripts/start-worker.mjs`: the D1 migrations, then the ' +
+            '`wrangler dev` command line, with WRANGLER_LOG=warn), '
+          : "The Worker under bench/lib/wrangler-dev.js: the D1 migrations as scripts/start-worker.mjs applies them, then wrangler's " +
+            'own startWorker API, which is what the `wrangler dev` command line runs (same esbuild bundle of src/runtime/worker.ts, ' +
+            "same workerd with local D1 and Durable Objects, wrangler's proxy Worker in front) but with the DevTools inspector " +
+            'off, which the command line cannot do: with it on, every D1 query and Durable Object call becomes DevTools network ' +
+            "events that wrangler's inspector proxy posts to wrangler's Node process, about three times the Worker's own CPU " +
+            'per webhook here, while the bare Worker makes no subrequests and pays nothing (`--worker-cli` measures that way). ') +
+        'State in a fresh temporary folder, LOG_LEVEL=silent, WEBHOOK_RATE_LIMIT=1000000 (so the limit is counted in D1 ' +
         'on every request but never refuses), in Slack HTTP mode against the same fake Slack, so every stored alert wakes the ' +
-        "channel's Durable Object and its alarm really posts (paced at one post per channel per second: " +
-        `${slackCalls} Slack calls in all, ${JSON.stringify(worker.slackCalls)}). ` +
-        'The bare Worker (bench/bare-worker/) is Hono in the same workerd under `wrangler dev`, answering ' +
-        '`202 {"status":"accepted"}` to any POST without reading the body. Both run with wrangler\'s log level at warn: at info ' +
-        "workerd's entry Worker sends a request log line to wrangler's Node process for every request, which production does " +
-        "not do. Both still go through wrangler dev's proxy Worker (a second workerd process) in front of the Worker. " +
+        "channel's Durable Object (a kick per webhook) and its alarm really posts (paced at one post per channel per second: " +
+        `${slackCalls} Slack calls in the measured runs, ${JSON.stringify(worker.slackCalls)} in all). ` +
+        'The bare Worker (bench/bare-worker/) is Hono in the same workerd, started the same way, answering ' +
+        '`202 {"status":"accepted"}` to any POST without reading the body. wrangler logs at warn: at info workerd\'s entry ' +
+        "Worker also sends wrangler's Node process a log line per request. " +
         `Each Worker is started once per bench, both in parallel (ready after ${fmt(worker.startSec.apierr, 0)} s and ` +
-        `${fmt(worker.startSec.bare, 0)} s), warmed up for ${WORKER_WARMUP_SECONDS} s on separate bodies, then ${RUNS} rounds of ` +
-        `${WORKER_SECONDS} s on apierr's Worker then ${WORKER_SECONDS} s on the bare Worker, with the same load generator, ` +
-        `${CONNECTIONS} connections, headers and deliveries as the ingest phase (first round: ` +
-        `${JSON.stringify(worker.runs[0].worker.statusCodes)}). The D1 database is kept across rounds: each round continues the ` +
-        "delivery sequence where the previous one stopped, so its new deliveries are new (the database grows by a round's " +
-        "alerts each round). CPU per request is the CPU time of the Worker's process group (wrangler, its two workerd and " +
-        'esbuild) during the run over the requests answered. Local workerd is not production (no Cloudflare edge, D1 is a ' +
-        'SQLite file next to the Worker, one process on a machine the load generator shares): read these figures as the ratio ' +
-        'to the bare Worker in the same runtime and run, which shows what D1 batches and the outbox wake-up cost.',
+        `${fmt(worker.startSec.bare, 0)} s), warmed up on separate bodies (${WORKER_WARMUP_SECONDS.apierr} s and ` +
+        `${WORKER_WARMUP_SECONDS.bare} s), then ${RUNS} rounds of ${WORKER_SECONDS} s on apierr's Worker then ` +
+        `${WORKER_SECONDS} s on the bare Worker, with the same load generator, ${CONNECTIONS} connections, headers and ` +
+        `deliveries as the ingest phase (first round: ${JSON.stringify(worker.runs[0].worker.statusCodes)}). At these ` +
+        'rates 50 connections mostly queue, so the latencies are about connections / throughput. The D1 database is kept ' +
+        'across rounds: each round continues the delivery sequence where the previous one stopped, so its new deliveries are ' +
+        "new (the database grows by a round's alerts each round). CPU per request is the CPU time of the Worker's whole " +
+        'process group (Node running wrangler, the proxy and user workerd processes, esbuild) during the run over the ' +
+        'requests answered. Local workerd is not production (no Cloudflare edge, D1 is a local SQLite file behind a local ' +
+        'shim, everything shares two cores with the load generator): read these figures as the ratio to the bare Worker in ' +
+        'the same runtime and run, which shows what D1 batches and the outbox wake-up cost.',
     );
   }
   if (matcher) {
@@ -1054,7 +1117,7 @@ function markdown(results, report, m, elapsedSec) {
   out.push('');
   out.push('```sh');
   out.push('npm ci');
-  out.push('npm run bench                      # everything, about 3 minutes on this machine; writes this file');
+  out.push('npm run bench                      # everything, about 4 minutes on this machine; writes this file');
   out.push('npm run bench -- --only ingest --runs 1 --cpu-prof /tmp/apierr-prof   # one profiled ingest run');
   out.push('npm run bench -- --only worker --duration 3                          # the Worker phase alone, short');
   out.push('node bench/profile-summary.js /tmp/apierr-prof                         # top self-time functions');
@@ -1110,7 +1173,7 @@ async function main() {
     const t = Date.now();
     await prepareDeliveries('worker');
     log(
-      `worker: apierr Worker and bare Hono Worker under wrangler dev (local workerd), ${RUNS} rounds of ` +
+      `worker: apierr Worker and bare Hono Worker in local workerd (${options['worker-cli'] ? 'wrangler dev' : 'bench/lib/wrangler-dev.js'}), ${RUNS} rounds of ` +
         `${WORKER_SECONDS} s each, ${CONNECTIONS} connections`,
     );
     results.worker = await benchWorker(load, slack);

@@ -173,7 +173,7 @@ export async function startProcessGroup({ name, args, env, port, readyPath = '/h
   if (pgid !== undefined) liveGroups.add(pgid);
   let output = '';
   const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-(Number(process.env.KEEP) || 6000));
+    output = (output + chunk.toString()).slice(-6000);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
