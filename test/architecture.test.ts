@@ -46,7 +46,12 @@ describe('what both runtimes share', () => {
   // The HTTP app, the transport-free Slack layer and the store run on Node and on Workers alike: Node's
   // modules, Bolt, Slack's Node client and better-sqlite3 belong to the Node adapters only.
   const nodeOnly = /from '(node:[^']+|@slack\/bolt|@slack\/web-api|better-sqlite3|pino|@hono\/node-server[^']*)'/;
-  const NODE_ADAPTERS = new Set(['src/slack/web-api.ts', 'src/slack/bolt/app.ts', 'src/store/sqlite-store.ts']);
+  const NODE_ADAPTERS = new Set([
+    'src/slack/web-api.ts',
+    'src/slack/bolt/app.ts',
+    'src/store/sqlite-store.ts',
+    'src/store/sqlite-thread.ts',
+  ]);
   const shared = [
     ...sources(join(root, 'src/http')),
     ...sources(join(root, 'src/slack')),

@@ -26,7 +26,7 @@ import { meteredSlack } from '../slack/metered.js';
 import { createOfflineSlack } from '../slack/offline.js';
 import { createSlackRouter, fetchRespond } from '../slack/router.js';
 import { createWebApiSlack } from '../slack/web-api.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { openThreadedSqliteStore } from '../store/sqlite-store.js';
 import { nodeClientAddress } from './node-client-address.js';
 import { createOutboxLoop } from './outbox-loop.js';
 
@@ -82,10 +82,11 @@ export async function startServer(
   const logger: Logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'apierr' } });
   const clock: Clock = options.clock ?? { now: () => Date.now() };
 
-  const { store, close: closeStore } = openSqliteStore(config.databasePath);
+  // The database lives on a writer thread: commits and their fsyncs never stall request handling.
+  const { store, close: closeStore } = openThreadedSqliteStore(config.databasePath);
   // The bundled entries plus the team's own folder; a bad file stops the start with file, line and field.
-  const bundle = await loadKnowledge({ dir: config.knowledgeDir }).catch((error: unknown) => {
-    closeStore();
+  const bundle = await loadKnowledge({ dir: config.knowledgeDir }).catch(async (error: unknown) => {
+    await closeStore();
     throw error;
   });
   const matcher = createMatcher(bundle.entries);
@@ -176,7 +177,7 @@ export async function startServer(
     await nodeMetrics.close();
     await outbox.stop();
     await bolt?.stop().catch(() => undefined);
-    closeStore();
+    await closeStore();
     throw error instanceof ApierrError
       ? error
       : new ApierrError('config_invalid', `cannot connect to Slack: ${(error as Error).message}`);
@@ -209,7 +210,7 @@ export async function startServer(
       clearInterval(pruneTimer);
       await bolt?.stop();
       await outbox.stop();
-      closeStore();
+      await closeStore();
     })();
     return closing;
   };

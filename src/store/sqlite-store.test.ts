@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alert, describeAlertStoreContract } from './alert-store.contract.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openSqliteStore, openThreadedSqliteStore } from './sqlite-store.js';
 
 function tempDb() {
   const dir = mkdtempSync(join(tmpdir(), 'apierr-store-'));
@@ -17,6 +17,18 @@ describeAlertStoreContract('SQLite store', async () => {
     store: handle.store,
     close: () => {
       handle.close();
+      db.remove();
+    },
+  };
+});
+
+describeAlertStoreContract('SQLite store on a writer thread', async () => {
+  const db = tempDb();
+  const handle = openThreadedSqliteStore(db.path);
+  return {
+    store: handle.store,
+    close: async () => {
+      await handle.close();
       db.remove();
     },
   };

@@ -17,6 +17,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { AlertStore } from '../core/ports.js';
 import { SqlAlertStore } from './alert-store.js';
 import type { SqlDriver, Statement, StatementResult } from './sql-driver.js';
+import { SqliteThreadDriver } from './sqlite-thread.js';
 
 export { REPEAT_NOTE_AFTER_MS } from './alert-store.js';
 
@@ -40,6 +41,16 @@ export function openSqliteStore(path: string): SqliteStoreHandle {
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_DIR });
   const driver = new SqliteDriver(sqlite);
   return { store: new SqlAlertStore(driver), sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * The store with its database on a writer thread (see `sqlite-thread.ts`): what the Node runtime uses, so
+ * that commits and their fsyncs never stall the event loop. Migrations run here first, on the main thread.
+ */
+export function openThreadedSqliteStore(path: string): { store: AlertStore; close(): Promise<void> } {
+  openSqliteStore(path).close();
+  const driver = new SqliteThreadDriver(path);
+  return { store: new SqlAlertStore(driver), close: () => driver.close() };
 }
 
 interface PendingUnit {
