@@ -29,19 +29,21 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
+// Statements arrive by number once their text has been sent: the text of the hot upserts is not copied
+// across threads on every request.
+const texts = new Map();
 const prepared = new Map();
-const prepare = (sql) => {
-  let statement = prepared.get(sql);
+const prepare = (ref) => {
+  let statement = prepared.get(ref);
   if (!statement) {
-    if (prepared.size >= 256) prepared.clear();
-    statement = db.prepare(sql);
-    prepared.set(sql, statement);
+    statement = db.prepare(texts.get(ref));
+    prepared.set(ref, statement);
   }
   return statement;
 };
 const runUnit = (statements) =>
   statements.map((s) => {
-    const statement = prepare(s.sql);
+    const statement = prepare(s.ref);
     if (statement.reader) return { rows: statement.all(...s.params), changes: 0 };
     return { rows: [], changes: statement.run(...s.params).changes };
   });
@@ -70,6 +72,7 @@ parentPort.on('message', (message) => {
     parentPort.close();
     return;
   }
+  if (message.texts) for (const [ref, sql] of message.texts) texts.set(ref, sql);
   pending.push(message);
   if (!scheduled) {
     scheduled = true;
@@ -97,6 +100,8 @@ export class SqliteThreadDriver implements SqlDriver {
   >();
   private nextId = 1;
   private closed: Promise<void> | undefined;
+  /** SQL texts already sent to the thread, by number. The store's texts are a fixed few dozen. */
+  private readonly refs = new Map<string, number>();
 
   /** The file must exist and be migrated already (the caller migrates on the main thread first). */
   constructor(path: string) {
@@ -117,10 +122,20 @@ export class SqliteThreadDriver implements SqlDriver {
 
   unit(statements: readonly Statement[]): Promise<StatementResult[]> {
     if (this.closed) return Promise.reject(new Error('the database is closed'));
+    let texts: [number, string][] | undefined;
+    const refs = statements.map((s) => {
+      let ref = this.refs.get(s.sql);
+      if (ref === undefined) {
+        ref = this.refs.size + 1;
+        this.refs.set(s.sql, ref);
+        (texts ??= []).push([ref, s.sql]);
+      }
+      return { ref, params: s.params };
+    });
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, statements });
+      this.worker.postMessage(texts ? { id, statements: refs, texts } : { id, statements: refs });
     });
   }
 
