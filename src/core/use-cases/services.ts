@@ -2,6 +2,8 @@
  * What the use cases need, gathered once per process (Node) or per request (Workers).
  * @module
  */
+
+import type { ListenConfig } from '../config.js';
 import type { Matcher } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
 import type { AlertStore, Clock, Logger, SlackPort } from '../ports.js';
@@ -17,6 +19,10 @@ export interface CoreServices {
   alertChannel: string;
   /** When alerts of one pattern share a digest message; DEFAULT_STORM when absent. */
   storm?: { threshold: number; windowMs: number } | undefined;
+  /** Where apierr reads other tools' alert messages; listening is off when absent or empty. */
+  listen?: ListenConfig | undefined;
+  /** Channels webhook senders may name; any channel id when absent. */
+  allowedChannels?: readonly string[] | undefined;
 }
 
 export function indexEntries(entries: readonly Entry[]): ReadonlyMap<string, Entry> {
