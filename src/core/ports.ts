@@ -225,6 +225,31 @@ export interface AlertStore {
 
   /** Counts a request in a fixed rate-limit window shared by every process; returns the count so far. */
   countRequest(key: string, windowStart: number): Promise<number>;
+
+  // Listening to other tools' messages ---------------------------------------------------------------
+  /**
+   * Records an alert read from another tool's Slack message and queues the explanation in its thread, in one
+   * unit. The same message again (a Slack retry, a redelivery) changes nothing; a re-post of the same alert
+   * (same `dedupKey`, another ts) within `repostWindowMs` of the first owes one "seen again" note at most; a
+   * resolved message for a firing alert owes one resolve note in the first message's thread; a resolved
+   * message with no firing alert before it is ignored.
+   */
+  receiveListened(input: ListenedMessage, repostWindowMs: number): Promise<ReceiptOutcome>;
+}
+
+/** An alert read from a Slack message apierr did not post: its thread is where the explanation goes. */
+export interface ListenedMessage {
+  /** `listen:<team>:<channel>:<sender>:<alert key>`: the same for a tool's re-posts and its resolved message. */
+  dedupKey: string;
+  /** `slack:<tool name>`. */
+  source: string;
+  status: 'firing' | 'resolved';
+  title: string;
+  description: string;
+  teamId: string;
+  channel: string;
+  ts: string;
+  now: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -99,6 +99,8 @@ export async function startServer(
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: options.storm ?? config.storm,
+    listen: config.listen,
+    allowedChannels: config.allowedChannels,
   };
   const outbox = createOutboxLoop(core, {
     pacingMs: options.pacingMs ?? config.postIntervalMs,
@@ -108,7 +110,7 @@ export async function startServer(
     void task().catch((error: unknown) => logger.error({ err: error }, 'deferred task failed'));
   };
   const respond = fetchRespond(logger);
-  const router = createSlackRouter(core, respond);
+  const router = createSlackRouter(core, respond, { drainOutbox: () => outbox.kick() });
   const slackConfig = config.slack;
   // HTTP mode is the same transport-free endpoint the Worker serves; Bolt holds Socket Mode's WebSocket.
   const bolt = slackConfig?.appToken

@@ -107,6 +107,8 @@ function coreServices(env: WorkerEnv): CoreServices & { config: Config } {
     logger,
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: config.storm,
+    listen: config.listen,
+    allowedChannels: config.allowedChannels,
   };
 }
 
@@ -134,7 +136,7 @@ function httpServices(env: WorkerEnv, ctx: ExecutionContextLike): HttpServices {
         signingSecret: config.slack.signingSecret,
         clock,
         logger,
-        router: createSlackRouter(core, respond),
+        router: createSlackRouter(core, respond, { drainOutbox: () => kickDueChannels(core, env) }),
         defer,
         respond,
       })

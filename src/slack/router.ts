@@ -6,6 +6,7 @@
  */
 import { FIXED_IT_ACTION } from '../core/messages/alert-messages.js';
 import { SHARE_ACTION } from '../core/messages/command-messages.js';
+import { listenToMessage, type MessageEnvelope } from '../core/use-cases/listen-message.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 import { handleFixButton, handleReaction, handleShare, handleSlashCommand, type ReactionEnvelope } from './handlers.js';
 
@@ -26,7 +27,12 @@ export interface SlackRouter {
   route(payload: Record<string, unknown>): Promise<Routed | typeof UNHANDLED>;
 }
 
-export function createSlackRouter(services: CoreServices, respond: Respond): SlackRouter {
+export interface RouterOptions {
+  /** Asks the outbox to deliver what is due now (an explanation queued for a listened message). */
+  drainOutbox?: (() => Promise<void>) | undefined;
+}
+
+export function createSlackRouter(services: CoreServices, respond: Respond, options: RouterOptions = {}): SlackRouter {
   const safely = (what: string, work: () => Promise<void>) => async () => {
     try {
       await work();
@@ -41,6 +47,22 @@ export function createSlackRouter(services: CoreServices, respond: Respond): Sla
         if (!/^\/apierr/.test(payload.command)) return UNHANDLED;
         const answer = await handleSlashCommand(services, stringField(payload.text));
         return { ack: { ...answer } };
+      }
+
+      if (payload.type === 'event_callback' && (payload.event as { type?: unknown } | undefined)?.type === 'message') {
+        const authorizations = payload.authorizations as { user_id?: string }[] | undefined;
+        // Stored before the answer (one unit of work), so a Slack retry finds it; posted later by the outbox.
+        const outcome = await listenToMessage(
+          services,
+          payload as unknown as MessageEnvelope,
+          authorizations?.[0]?.user_id,
+        );
+        services.logger.debug({ outcome }, 'message event handled');
+        const drain = options.drainOutbox;
+        return {
+          ack: undefined,
+          ...(outcome.kind === 'queued' && drain ? { later: safely('listened message', drain) } : {}),
+        };
       }
 
       if (payload.type === 'event_callback') {

@@ -17,6 +17,7 @@ import type {
   EntryStats,
   FixRecord,
   FixTally,
+  ListenedMessage,
   ReceiptOutcome,
   StoredAlert,
   StormPlacement,
@@ -589,6 +590,80 @@ export class SqlAlertStore implements AlertStore {
     );
     return Number(row?.count ?? 1);
   }
+
+  // Listening -------------------------------------------------------------------------------------------
+
+  async receiveListened(input: ListenedMessage, repostWindowMs: number): Promise<ReceiptOutcome> {
+    const [first] = await this.db.unit(listenedStatements(input, repostWindowMs));
+    return (first?.rows[0]?.outcome as ReceiptOutcome | undefined) ?? 'duplicate';
+  }
+}
+
+export function listenedStatements(m: ListenedMessage, repostWindowMs: number): Statement[] {
+  // The message's own id in slack_events: a message read once is never read again (Slack retries, a
+  // redelivery through Socket Mode), decided inside the unit, so two concurrent retries cannot both count.
+  const seenKey = `message:${m.channel}:${m.ts}`;
+  const seen = 'EXISTS (SELECT 1 FROM slack_events WHERE event_id = ?)';
+  const record = stmt(
+    'INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    seenKey,
+    m.now,
+  );
+  if (m.status === 'resolved') {
+    return [
+      stmt(
+        `UPDATE alerts SET status = 'resolved', last_outcome = 'resolved', transitions = transitions + 1,
+           resolved_at = ?, last_seen_at = max(last_seen_at, ?)
+         WHERE dedup_key = ? AND status = 'firing' AND NOT ${seen}
+         RETURNING last_outcome AS outcome`,
+        m.now,
+        m.now,
+        m.dedupKey,
+        seenKey,
+      ),
+      stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, m.dedupKey),
+      record,
+    ];
+  }
+  // The first message of an alert is its parent: the explanation goes in that message's thread. A later
+  // message of the same alert is a re-post (one note within the window), or the alert firing again after
+  // its resolved message (a reopen note).
+  return [
+    stmt(
+      `INSERT INTO alerts (dedup_key, source, status, last_outcome, title, description, labels, team_id, channel,
+                           parent_ts, first_seen_at, last_seen_at)
+       VALUES (?, ?, 'firing', 'new', ?, ?, '{}', ?, ?, ?, ?, ?)
+       ON CONFLICT (dedup_key) DO UPDATE SET
+         last_outcome = CASE
+           WHEN ${seen} OR alerts.parent_ts = excluded.parent_ts THEN 'duplicate'
+           WHEN alerts.status = 'resolved' THEN 'reopened'
+           WHEN alerts.repeat_count = 0 AND excluded.last_seen_at - alerts.first_seen_at <= ? THEN 'repeat'
+           ELSE 'duplicate' END,
+         transitions = alerts.transitions + (alerts.status = 'resolved' AND NOT ${seen}),
+         resolved_at = CASE WHEN ${seen} THEN alerts.resolved_at END,
+         status = CASE WHEN ${seen} THEN alerts.status ELSE 'firing' END,
+         repeat_count = alerts.repeat_count + (NOT ${seen} AND alerts.parent_ts <> excluded.parent_ts),
+         last_seen_at = max(alerts.last_seen_at, excluded.last_seen_at)
+       RETURNING last_outcome AS outcome`,
+      m.dedupKey,
+      m.source,
+      m.title,
+      m.description,
+      m.teamId,
+      m.channel,
+      m.ts,
+      m.now,
+      m.now,
+      seenKey,
+      repostWindowMs,
+      seenKey,
+      seenKey,
+      seenKey,
+      seenKey,
+    ),
+    stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, m.dedupKey),
+    record,
+  ];
 }
 
 function paceStatement(channel: string, nextPostAt: number): Statement {

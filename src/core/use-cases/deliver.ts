@@ -12,6 +12,7 @@
 
 import type { Match } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
+import { isListened } from '../listen/listened.js';
 import {
   renderAlertExplanation,
   renderAlertParent,
@@ -21,6 +22,7 @@ import {
 } from '../messages/alert-messages.js';
 import type { SlackPayload } from '../messages/blocks.js';
 import { renderDigestParent } from '../messages/digest-messages.js';
+import { renderSeenAgainNote } from '../messages/listen-messages.js';
 import type { Delivery, Digest, SlackFailure, SlackMessage, SlackPort, SlackResult, StoredAlert } from '../ports.js';
 import { rankedFixesFor } from './explain-query.js';
 import type { CoreServices } from './services.js';
@@ -262,7 +264,9 @@ async function noteOnAlert(
   const channel = alert.channel as string;
   const parentTs = alert.parentTs as string;
   const now = services.clock.now();
-  if (delivery.kind !== 'repeat') {
+  const listened = isListened(alert);
+  // A listened alert's parent is another tool's message, which apierr cannot edit: notes only.
+  if (delivery.kind !== 'repeat' && !listened) {
     // An edit is idempotent: repeating it after a crash changes nothing.
     const best = alert.entryId
       ? services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode }).matches[0]
@@ -274,7 +278,9 @@ async function noteOnAlert(
       ? renderResolvedNote(alert, now)
       : delivery.kind === 'reopen'
         ? renderReopenedNote()
-        : renderRepeatNote(alert);
+        : listened
+          ? renderSeenAgainNote()
+          : renderRepeatNote(alert);
   await postOnce(services, {
     message: { channel, threadTs: parentTs, key: `${alert.dedupKey}#${delivery.kind}#${delivery.id}`, ...note },
     attemptedAt: delivery.postingAt,

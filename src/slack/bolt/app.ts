@@ -43,6 +43,8 @@ export function createBoltSocketMode(
   app.command(/^\/apierr/, forward);
   app.event('reaction_added', forward);
   app.event('reaction_removed', forward);
+  // Other tools' alert messages in listened channels (message.channels / message.groups).
+  app.event('message', forward);
   app.action(/.*/, forward);
 
   return {
