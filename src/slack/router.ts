@@ -4,8 +4,18 @@
  * (`ctx.waitUntil` on Workers, a background promise on Node). Slack wants the answer within 3 seconds.
  * @module
  */
+
+import { readMessage, type SlackMessageLike } from '../core/listen/message-text.js';
 import { FIXED_IT_ACTION } from '../core/messages/alert-messages.js';
 import { SHARE_ACTION } from '../core/messages/command-messages.js';
+import {
+  EXPLAIN_PRIVATELY_SHORTCUT,
+  EXPLAIN_SHORTCUT,
+  explainMessage,
+  POST_IN_THREAD_ACTION,
+  postInThread,
+  privateExplanation,
+} from '../core/use-cases/explain-message.js';
 import { listenToMessage, type MessageEnvelope } from '../core/use-cases/listen-message.js';
 import type { CoreServices } from '../core/use-cases/services.js';
 import { handleFixButton, handleReaction, handleShare, handleSlashCommand, type ReactionEnvelope } from './handlers.js';
@@ -77,6 +87,56 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
         return { ack: undefined };
       }
 
+      if (payload.type === 'message_action') {
+        const callbackId = payload.callback_id;
+        if (callbackId !== EXPLAIN_SHORTCUT && callbackId !== EXPLAIN_PRIVATELY_SHORTCUT) return UNHANDLED;
+        const responseUrl = stringField(payload.response_url);
+        const team = payload.team as { id?: string } | null | undefined;
+        const user = (payload.user ?? {}) as { id?: string; team_id?: string };
+        const channel = (payload.channel as { id?: string } | undefined)?.id ?? '';
+        const message = (payload.message ?? {}) as SlackMessageLike & { ts?: string; bot_id?: string; user?: string };
+        const input = {
+          teamId: team?.id ?? user.team_id ?? '',
+          userId: user.id ?? '',
+          channel,
+          ts: message.ts ?? stringField(payload.message_ts),
+          sender: message.bot_id ?? message.user ?? 'unknown',
+          message,
+        };
+        const reply = (body: Record<string, unknown>) =>
+          responseUrl
+            ? respond(responseUrl, { response_type: 'ephemeral', replace_original: false, ...body })
+            : undefined;
+        return {
+          ack: undefined,
+          later: safely('message shortcut', async () => {
+            const result = await explainMessage(
+              services,
+              input,
+              callbackId === EXPLAIN_PRIVATELY_SHORTCUT ? 'private' : 'thread',
+            );
+            if (result.kind !== 'queued') {
+              await reply({ ...result.reply });
+              return;
+            }
+            await options.drainOutbox?.();
+            // Posted by the outbox; when it has not appeared shortly (apierr is not in the channel, or Slack
+            // refused), the user gets the explanation privately, with the button to try the thread again.
+            if (await explanationPosted(services, channel, input.ts)) return;
+            const read = readMessage(message);
+            if (!read) return;
+            await reply({
+              ...(await privateExplanation(
+                services,
+                input,
+                read,
+                'apierr could not post in this thread yet (is it a member of the channel? `/invite @apierr`), so here it is for you.',
+              )),
+            });
+          }),
+        };
+      }
+
       if (payload.type === 'block_actions') {
         const action = (payload.actions as { action_id?: string; value?: string; type?: string }[] | undefined)?.[0];
         const actionId = action?.action_id ?? '';
@@ -101,6 +161,25 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
             }),
           };
         }
+        if (actionId === POST_IN_THREAD_ACTION) {
+          const team = payload.team as { id?: string } | null | undefined;
+          const user = (payload.user ?? {}) as { team_id?: string };
+          const channel = (payload.channel as { id?: string } | undefined)?.id ?? '';
+          return {
+            ack: undefined,
+            later: safely('post in thread button', async () => {
+              const result = await postInThread(services, {
+                teamId: team?.id ?? user.team_id ?? '',
+                channel,
+                value: action?.value ?? '',
+              });
+              if (result?.kind === 'queued') await options.drainOutbox?.();
+              if (!responseUrl) return;
+              if (result?.kind === 'already') await respond(responseUrl, { ...result.reply, replace_original: true });
+              else await respond(responseUrl, { delete_original: true });
+            }),
+          };
+        }
         if (actionId === SHARE_ACTION) {
           return {
             ack: undefined,
@@ -119,6 +198,17 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
 }
 
 const stringField = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Waits a few seconds for the outbox to post a shortcut's explanation in the thread under `ts`. */
+async function explanationPosted(services: CoreServices, channel: string, ts: string, waitMs = 4000): Promise<boolean> {
+  const deadline = services.clock.now() + waitMs;
+  for (;;) {
+    const alert = await services.store.findAlertByMessage(channel, ts);
+    if (alert?.explanationTs) return true;
+    if (services.clock.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /** `Respond` over fetch, on both runtimes. */
 export function fetchRespond(logger: CoreServices['logger'], timeoutMs = 10_000): Respond {

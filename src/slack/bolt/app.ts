@@ -46,6 +46,8 @@ export function createBoltSocketMode(
   // Other tools' alert messages in listened channels (message.channels / message.groups).
   app.event('message', forward);
   app.action(/.*/, forward);
+  // "Explain with apierr" message shortcuts.
+  app.shortcut(/^apierr_explain/, forward);
 
   return {
     app,
