@@ -6,6 +6,7 @@
 
 import type { SlackPayload } from '../core/messages/blocks.js';
 import { renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
+import { withCorrections } from '../core/messages/correction-messages.js';
 import { explainQuery } from '../core/use-cases/explain-query.js';
 import { type FixRecordOutcome, recordFixButton, recordReaction } from '../core/use-cases/record-fix.js';
 import type { CoreServices } from '../core/use-cases/services.js';
@@ -21,13 +22,17 @@ export async function handleSlashCommand(services: CoreServices, text: string): 
   if (word === '' || word === 'help' || word === '--help' || word === '?')
     return { response_type: 'ephemeral', ...renderHelp() };
   if (word === 'stats') {
-    const [stats, deliveries] = await Promise.all([
+    const [stats, deliveries, corrections] = await Promise.all([
       services.store.stats(),
       services.store.listDeliveries(['failed', 'pending'], 200),
+      services.store.correctionStats(),
     ]);
     // Failed deliveries, and pending ones that are being retried (they carry the last error): what needs a look.
     const troubled = deliveries.filter((d) => d.state === 'failed' || d.lastError !== undefined).slice(0, 20);
-    return { response_type: 'ephemeral', ...renderStats(stats, services.entries, troubled) };
+    return {
+      response_type: 'ephemeral',
+      ...withCorrections(renderStats(stats, services.entries, troubled), corrections, services.entries),
+    };
   }
   const { explanation, fixes } = await explainQuery(services, query);
   return { response_type: 'ephemeral', ...renderExplanation(explanation, fixes, query, true) };

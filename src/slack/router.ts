@@ -8,6 +8,9 @@
 import { readMessage, type SlackMessageLike } from '../core/listen/message-text.js';
 import { FIXED_IT_ACTION } from '../core/messages/alert-messages.js';
 import { SHARE_ACTION } from '../core/messages/command-messages.js';
+import { CORRECT_ACTION } from '../core/messages/correction-messages.js';
+import { publishHome } from '../core/use-cases/app-home.js';
+import { correctMatch } from '../core/use-cases/correct-match.js';
 import {
   EXPLAIN_PRIVATELY_SHORTCUT,
   EXPLAIN_SHORTCUT,
@@ -72,6 +75,18 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
         return {
           ack: undefined,
           ...(outcome.kind === 'queued' && drain ? { later: safely('listened message', drain) } : {}),
+        };
+      }
+
+      if (
+        payload.type === 'event_callback' &&
+        (payload.event as { type?: unknown } | undefined)?.type === 'app_home_opened'
+      ) {
+        const event = payload.event as { user?: string; tab?: string };
+        if (event.tab !== undefined && event.tab !== 'home') return { ack: undefined };
+        return {
+          ack: undefined,
+          later: safely('app home', async () => void (await publishHome(services, event.user ?? ''))),
         };
       }
 
@@ -158,6 +173,33 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
             later: safely('fix button reply', async () => {
               if (responseUrl)
                 await respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text: reply });
+            }),
+          };
+        }
+        if (actionId === CORRECT_ACTION) {
+          const container = (payload.container ?? {}) as { channel_id?: string; message_ts?: string };
+          const team = payload.team as { id?: string } | null | undefined;
+          const user = (payload.user ?? {}) as { id?: string; team_id?: string };
+          const selected = (action as { selected_option?: { value?: string } } | undefined)?.selected_option;
+          return {
+            ack: undefined,
+            later: safely('correction', async () => {
+              const outcome = await correctMatch(services, {
+                teamId: team?.id ?? user.team_id ?? '',
+                userId: user.id ?? '',
+                channel: container.channel_id ?? (payload.channel as { id?: string } | undefined)?.id ?? '',
+                messageTs: container.message_ts ?? '',
+                value: selected?.value ?? '',
+              });
+              services.logger.info({ outcome, user: user.id }, 'correction handled');
+              if (!responseUrl) return;
+              const text =
+                outcome.kind === 'corrected'
+                  ? `Thanks: this explanation now shows ${services.entries.get(outcome.to)?.title ?? outcome.to}, and the next alerts of this kind will too.`
+                  : outcome.kind === 'undone'
+                    ? 'Undone: the explanation is back to what apierr matched, and the next alerts of this kind are matched as before.'
+                    : 'That menu does not belong to an explanation apierr can correct.';
+              await respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text });
             }),
           };
         }

@@ -5,7 +5,7 @@
  */
 
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const alerts = sqliteTable(
   'alerts',
@@ -203,4 +203,44 @@ export const slackEvents = sqliteTable(
   },
   // Retention deletes old ids by age.
   (t) => [index('slack_events_received').on(t.receivedAt)],
+);
+
+/**
+ * The team correcting a match: "Wrong pattern?" under an explanation. One row per correction or undo, with
+ * who, when, from which entry to which (to_entry NULL for an undo back to the matcher's choice), so the
+ * knowledge base's maintainers see where it is weak.
+ */
+export const corrections = sqliteTable(
+  'corrections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    teamId: text('team_id').notNull(),
+    kind: text('kind', { enum: ['correct', 'undo'] }).notNull(),
+    /** The entry the explanation showed before (NULL: no pattern). */
+    fromEntry: text('from_entry'),
+    /** The entry it shows after. */
+    toEntry: text('to_entry'),
+    userId: text('user_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('corrections_alert').on(t.alertId), index('corrections_from_to').on(t.fromEntry, t.toEntry)],
+);
+
+/**
+ * What the team said alerts of one kind are: the next alert with the same source alert name or normalized
+ * title (per team) matches this entry first, "corrected by the team". Removed by an undo.
+ */
+export const matchOverrides = sqliteTable(
+  'match_overrides',
+  {
+    teamId: text('team_id').notNull(),
+    /** `name:<source>:<alert name>` or `title:<normalized title>`. */
+    kindKey: text('kind_key').notNull(),
+    entryId: text('entry_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.kindKey] })],
 );

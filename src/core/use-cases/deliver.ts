@@ -24,6 +24,7 @@ import type { SlackPayload } from '../messages/blocks.js';
 import { renderDigestParent } from '../messages/digest-messages.js';
 import { renderSeenAgainNote } from '../messages/listen-messages.js';
 import type { Delivery, Digest, SlackFailure, SlackMessage, SlackPort, SlackResult, StoredAlert } from '../ports.js';
+import { correctedEntryFor, correctedMatch, withCorrectionControl } from './correct-match.js';
 import { rankedFixesFor } from './explain-query.js';
 import type { CoreServices } from './services.js';
 
@@ -127,7 +128,14 @@ export const DEFAULT_STORM: StormPolicy = { threshold: 5, windowMs: 2 * 60_000 }
 
 async function postAlert(services: CoreServices, alert: StoredAlert, channel: string): Promise<void> {
   const result = services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode });
-  const best = result.matches[0] && result.matches[0].confidence >= 0.2 ? result.matches[0] : undefined;
+  // The team's correction for alerts of this kind comes first; the matcher's choice otherwise.
+  const corrected = await correctedEntryFor(services, alert);
+  const best = corrected
+    ? correctedMatch(corrected)
+    : result.matches[0] && result.matches[0].confidence >= 0.2
+      ? result.matches[0]
+      : undefined;
+  if (corrected) result.matches = [best as Match, ...result.matches.filter((m) => m.id !== corrected.id)];
   const entry = best ? services.entries.get(best.id) : undefined;
   const now = services.clock.now();
   const storm = services.storm ?? DEFAULT_STORM;
@@ -185,7 +193,11 @@ async function postExplanation(
   matches: readonly Match[],
 ): Promise<void> {
   const fixes = entry ? await rankedFixesFor(services, entry, alert.service) : [];
-  const message = renderAlertExplanation(alert, entry, best, fixes, matches.slice(best ? 1 : 0, 4));
+  const message = withCorrectionControl(
+    renderAlertExplanation(alert, entry, best, fixes, matches.slice(best ? 1 : 0, 4)),
+    { id: alert.id, entryId: entry?.id },
+    services.entries,
+  );
   const posted = await postOnce(services, {
     message: { channel, threadTs: parentTs, key: `${alert.dedupKey}#explanation`, ...message },
     attemptedAt: alert.explanationPostingAt,

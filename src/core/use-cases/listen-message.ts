@@ -9,6 +9,7 @@
 import { LISTEN_KEY_PREFIX } from '../listen/listened.js';
 import { readMessage } from '../listen/message-text.js';
 import type { ReceiptOutcome } from '../ports.js';
+import { kindKeysOf } from './correct-match.js';
 import { DEFAULT_STORM } from './deliver.js';
 import type { CoreServices } from './services.js';
 
@@ -82,16 +83,23 @@ export async function listenToMessage(
 
   // The same text the outbox will match when it renders the explanation, so both agree on the entry.
   const best = services.matcher.match(`${read.title}\n${read.description}`).matches[0];
-  if (read.status === 'firing' && (!best || best.confidence < listen.minConfidence)) {
+  const sender = event.bot_id ?? event.user ?? 'unknown';
+  const tool = event.bot_profile?.name ?? event.username ?? sender;
+  const source = `slack:${tool}`.slice(0, 80);
+  // A kind of alert the team corrected is answered whatever the matcher thinks of it.
+  const unsure = !best || best.confidence < listen.minConfidence;
+  if (
+    read.status === 'firing' &&
+    unsure &&
+    !(await services.store.matchOverride(teamId, kindKeysOf({ source, title: read.title, labels: {} })))
+  ) {
     services.logger.debug({ channel, ts: event.ts, best }, 'listened message not recognized with confidence');
     return { kind: 'ignored', reason: 'no-confident-match' };
   }
-  const sender = event.bot_id ?? event.user ?? 'unknown';
-  const tool = event.bot_profile?.name ?? event.username ?? sender;
   const outcome = await services.store.receiveListened(
     {
       dedupKey: `${LISTEN_KEY_PREFIX}${teamId}:${channel}:${sender}:${read.key}`,
-      source: `slack:${tool}`.slice(0, 80),
+      source,
       status: read.status,
       title: read.title || 'Alert',
       description: read.description,
