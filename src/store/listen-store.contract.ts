@@ -124,5 +124,151 @@ export function describeListenStoreContract(name: string, open: () => Promise<St
         expect((await store.dueDeliveries(T0, 10, 'C0TEAMB0001')).map((d) => d.channel)).toEqual(['C0TEAMB0001']);
       }),
     );
+
+    it(
+      'records a correction from the entry the alert showed, points the alert and the team’s next alerts of its kinds at the chosen entry, and undoes it',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('c1')], 'C1', T0);
+        await store.saveParent(1, { channel: 'C1', ts: '1.1', teamId: 'T1' });
+        await store.saveExplanation(1, { ts: '1.2', entryId: 'http-500', confidence: 0.4, fixOrder: ['a'] });
+        const keys = ['name:generic:checkout throttled', 'title:checkout throttled'];
+        await store.recordCorrection({
+          alertId: 1,
+          teamId: 'T1',
+          userId: 'U1',
+          kind: 'correct',
+          toEntry: 'http-429',
+          fixOrder: ['backoff', 'quota'],
+          kindKeys: keys,
+          at: T0 + 1000,
+        });
+        expect(await store.getAlert(1)).toMatchObject({
+          entryId: 'http-429',
+          confidence: 1,
+          fixOrder: ['backoff', 'quota'],
+        });
+        expect(await store.lastCorrection(1)).toEqual({
+          alertId: 1,
+          kind: 'correct',
+          fromEntry: 'http-500',
+          toEntry: 'http-429',
+          userId: 'U1',
+          at: T0 + 1000,
+        });
+        expect(await store.matchOverride('T1', ['title:checkout throttled'])).toBe('http-429');
+        expect(await store.matchOverride('T2', keys)).toBeUndefined();
+        expect(await store.correctionStats()).toEqual([{ fromEntry: 'http-500', toEntry: 'http-429', count: 1 }]);
+
+        await store.recordCorrection({
+          alertId: 1,
+          teamId: 'T1',
+          userId: 'U2',
+          kind: 'undo',
+          toEntry: 'http-500',
+          fixOrder: ['a'],
+          kindKeys: keys,
+          at: T0 + 2000,
+        });
+        expect(await store.getAlert(1)).toMatchObject({ entryId: 'http-500', fixOrder: ['a'] });
+        expect(await store.matchOverride('T1', keys)).toBeUndefined();
+        expect(await store.correctionStats()).toEqual([]);
+        expect(await store.lastCorrection(1)).toMatchObject({
+          kind: 'undo',
+          fromEntry: 'http-429',
+          toEntry: 'http-500',
+        });
+        // Retention keeps an alert the team corrected (the corrections point at it).
+        expect(await store.prune(T0 + 100 * 24 * 60 * 60 * 1000)).toBe(1);
+        expect(await store.getAlert(1)).toMatchObject({ description: '' });
+      }),
+    );
+
+    it(
+      'prefers the first kind key that has an override',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('k1'), alert('k2')], 'C1', T0);
+        for (const [alertId, key, entry] of [
+          [1, 'title:x', 'http-500'],
+          [2, 'name:generic:x', 'http-429'],
+        ] as const)
+          await store.recordCorrection({
+            alertId,
+            teamId: 'T1',
+            userId: 'U1',
+            kind: 'correct',
+            toEntry: entry,
+            fixOrder: [],
+            kindKeys: [key],
+            at: T0,
+          });
+        expect(await store.matchOverride('T1', ['name:generic:x', 'title:x'])).toBe('http-429');
+        expect(await store.matchOverride('T1', ['title:x', 'name:generic:x'])).toBe('http-500');
+      }),
+    );
+
+    it(
+      'reads the App Home numbers in one go: counts, patterns with fixes and median time to resolve, gaps, failures, channels',
+      withStore(async (store) => {
+        const day = 24 * 60 * 60 * 1000;
+        await store.receiveAlerts([alert('h1'), alert('h2'), alert('h3')], 'C1', T0 - 10 * day);
+        await store.receiveAlerts([alert('h4', { title: 'Mystery' })], 'C2', T0);
+        const explain = async (id: number, entryId: string | undefined, channel = 'C1') => {
+          await store.saveParent(id, { channel, ts: `${id}.1`, teamId: 'T1' });
+          await store.saveExplanation(id, { ts: `${id}.2`, entryId, confidence: 0.9, fixOrder: [] });
+        };
+        await explain(1, 'http-429');
+        await explain(2, 'http-429');
+        await explain(3, 'http-503');
+        await explain(4, undefined, 'C2');
+        // Resolved after 10 and 30 minutes: a median of 20.
+        await store.receiveAlerts([alert('h1', { status: 'resolved' })], 'C1', T0 - 10 * day + 10 * 60_000);
+        await store.receiveAlerts([alert('h2', { status: 'resolved' })], 'C1', T0 - 10 * day + 30 * 60_000);
+        await store.recordFix({
+          alertId: 1,
+          entryId: 'http-429',
+          fixId: 'backoff',
+          service: undefined,
+          userId: 'U1',
+          teamId: 'T1',
+          at: T0,
+        });
+        await store.recordFix({
+          alertId: 2,
+          entryId: 'http-429',
+          fixId: 'backoff',
+          service: undefined,
+          userId: 'U1',
+          teamId: 'T1',
+          at: T0,
+        });
+        const [due] = await store.dueDeliveries(T0, 1);
+        await store.markDelivery(due?.id as number, {
+          state: 'failed',
+          attempts: 1,
+          nextAttemptAt: T0,
+          lastError: 'not_in_channel',
+        });
+
+        const home = await store.homeStats(T0 - 7 * day, 10);
+        expect(home.alerts).toEqual({ total: 4, since: 1 });
+        expect(home.explanations).toEqual({ total: 4, since: 1 });
+        expect(home.unmatched).toBe(1);
+        expect(home.patterns[0]).toEqual({
+          entryId: 'http-429',
+          alerts: 2,
+          marked: 2,
+          fixes: [{ fixId: 'backoff', resolved: 2 }],
+          medianResolveMs: 20 * 60_000,
+        });
+        expect(home.patterns[1]).toMatchObject({ entryId: 'http-503', alerts: 1, medianResolveMs: undefined });
+        expect(home.gaps).toEqual([{ title: 'Mystery', count: 1 }]);
+        expect(home.failedDeliveries.total).toBe(1);
+        expect(home.failedDeliveries.recent[0]).toMatchObject({ lastError: 'not_in_channel', channel: 'C1' });
+        expect(home.channels).toEqual([
+          { channel: 'C1', alerts: 3 },
+          { channel: 'C2', alerts: 1 },
+        ]);
+      }),
+    );
   });
 }
