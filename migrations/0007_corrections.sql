@@ -19,3 +19,6 @@ CREATE TABLE `match_overrides` (
 	`at` integer NOT NULL,
 	PRIMARY KEY(`team_id`, `kind_key`)
 );
+--> statement-breakpoint
+CREATE INDEX `alerts_unmatched` ON `alerts` (`title`) WHERE "alerts"."entry_id" IS NULL AND "alerts"."explanation_ts" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `alerts_resolve_time` ON `alerts` (`entry_id`,("resolved_at" - "first_seen_at")) WHERE "alerts"."entry_id" IS NOT NULL AND "alerts"."resolved_at" IS NOT NULL;

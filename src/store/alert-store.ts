@@ -687,12 +687,16 @@ export class SqlAlertStore implements AlertStore {
   async homeStats(since: number, limit: number): Promise<HomeStats> {
     const [counts, explained, perEntry, marked, tallies, medians, gaps, failedCount, failed, fixes, channels] =
       await this.db.unit([
-        stmt('SELECT count(*) AS total, coalesce(sum(first_seen_at >= ?), 0) AS recent FROM alerts', since),
-        // Partial index on explanation_ts: only explained alerts are read.
+        // Each count reads an index: all of it (covering) or the recent range of first_seen_at.
         stmt(
-          `SELECT count(*) AS total, coalesce(sum(first_seen_at >= ?), 0) AS recent,
-                  coalesce(sum(entry_id IS NULL), 0) AS unmatched
-           FROM alerts WHERE channel IS NOT NULL AND explanation_ts IS NOT NULL`,
+          `SELECT (SELECT count(*) FROM alerts) AS total,
+                  (SELECT count(*) FROM alerts WHERE first_seen_at >= ?) AS recent`,
+          since,
+        ),
+        stmt(
+          `SELECT (SELECT count(*) FROM alerts WHERE channel IS NOT NULL AND explanation_ts IS NOT NULL) AS total,
+                  (SELECT count(*) FROM alerts WHERE first_seen_at >= ? AND explanation_ts IS NOT NULL) AS recent,
+                  (SELECT count(*) FROM alerts WHERE entry_id IS NULL AND explanation_ts IS NOT NULL) AS unmatched`,
           since,
         ),
         stmt(
@@ -705,18 +709,18 @@ export class SqlAlertStore implements AlertStore {
           `SELECT entry_id, fix_id, count(DISTINCT alert_id) AS n FROM fix_outcomes WHERE fix_id <> ''
            GROUP BY entry_id, fix_id`,
         ),
-        // Median first seen -> resolved per pattern, with window functions (D1 has no median()).
+        // Median first seen -> resolved per pattern, with window functions (D1 has no median()), read in the
+        // order of the alerts_resolve_time index.
         stmt(
           `SELECT entry_id, avg(d) AS median FROM (
              SELECT entry_id, resolved_at - first_seen_at AS d,
                     row_number() OVER (PARTITION BY entry_id ORDER BY resolved_at - first_seen_at) AS rn,
                     count(*) OVER (PARTITION BY entry_id) AS n
-             FROM alerts WHERE entry_id IS NOT NULL AND resolved_at IS NOT NULL AND resolved_at >= first_seen_at)
+             FROM alerts INDEXED BY alerts_resolve_time WHERE entry_id IS NOT NULL AND resolved_at IS NOT NULL)
            WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY entry_id`,
         ),
         stmt(
-          `SELECT title, count(*) AS n FROM alerts
-           WHERE channel IS NOT NULL AND explanation_ts IS NOT NULL AND entry_id IS NULL
+          `SELECT title, count(*) AS n FROM alerts WHERE entry_id IS NULL AND explanation_ts IS NOT NULL
            GROUP BY title ORDER BY n DESC, title LIMIT ?`,
           limit,
         ),
