@@ -253,6 +253,19 @@ export interface AlertStore {
   // App Home ----------------------------------------------------------------------------------------------
   /** What the team has learned, in one read: counts, top patterns with their fixes, time to resolve, gaps. */
   homeStats(since: number, limit: number): Promise<HomeStats>;
+  /** One channel's numbers, for `/apierr stats` typed there: each channel has its own alerts and outbox. */
+  channelSummary(channel: string): Promise<ChannelSummary>;
+}
+
+export interface ChannelSummary {
+  alerts: number;
+  explained: number;
+  /** Alerts of this channel someone marked with a fix. */
+  marked: number;
+  pending: number;
+  failed: number;
+  /** The last failure's reason (Slack's error), when a delivery to this channel failed. */
+  lastError: string | undefined;
 }
 
 export interface CorrectionInput {

@@ -7,6 +7,7 @@
 import type { SlackPayload } from '../core/messages/blocks.js';
 import { renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
 import { withCorrections } from '../core/messages/correction-messages.js';
+import { withChannelSummary } from '../core/messages/home-messages.js';
 import { explainQuery } from '../core/use-cases/explain-query.js';
 import { type FixRecordOutcome, recordFixButton, recordReaction } from '../core/use-cases/record-fix.js';
 import type { CoreServices } from '../core/use-cases/services.js';
@@ -16,22 +17,31 @@ export interface CommandAnswer extends SlackPayload {
 }
 
 /** `/apierr <query>`: help, stats, or an explanation (ephemeral, with a button to share it). */
-export async function handleSlashCommand(services: CoreServices, text: string): Promise<CommandAnswer> {
+export async function handleSlashCommand(
+  services: CoreServices,
+  text: string,
+  /** The channel the command was typed in: `/apierr stats` adds that channel's numbers. */
+  channelId?: string,
+): Promise<CommandAnswer> {
   const query = text.trim();
   const word = query.toLowerCase();
   if (word === '' || word === 'help' || word === '--help' || word === '?')
     return { response_type: 'ephemeral', ...renderHelp() };
   if (word === 'stats') {
-    const [stats, deliveries, corrections] = await Promise.all([
+    const [stats, deliveries, corrections, here] = await Promise.all([
       services.store.stats(),
       services.store.listDeliveries(['failed', 'pending'], 200),
       services.store.correctionStats(),
+      channelId ? services.store.channelSummary(channelId) : undefined,
     ]);
     // Failed deliveries, and pending ones that are being retried (they carry the last error): what needs a look.
     const troubled = deliveries.filter((d) => d.state === 'failed' || d.lastError !== undefined).slice(0, 20);
     return {
       response_type: 'ephemeral',
-      ...withCorrections(renderStats(stats, services.entries, troubled), corrections, services.entries),
+      ...withChannelSummary(
+        withCorrections(renderStats(stats, services.entries, troubled), corrections, services.entries),
+        here,
+      ),
     };
   }
   const { explanation, fixes } = await explainQuery(services, query);

@@ -58,7 +58,7 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
     async route(payload) {
       if (typeof payload.command === 'string') {
         if (!/^\/apierr/.test(payload.command)) return UNHANDLED;
-        const answer = await handleSlashCommand(services, stringField(payload.text));
+        const answer = await handleSlashCommand(services, stringField(payload.text), stringField(payload.channel_id));
         return { ack: { ...answer } };
       }
 

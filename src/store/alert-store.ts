@@ -10,6 +10,7 @@ import type { Alert } from '../core/alerts/alert.js';
 import type {
   AlertStore,
   ChannelClaim,
+  ChannelSummary,
   Correction,
   CorrectionInput,
   CorrectionTally,
@@ -770,6 +771,40 @@ export class SqlAlertStore implements AlertStore {
       },
       corrections: (fixes?.rows ?? []).map(toCorrectionTally),
       channels: (channels?.rows ?? []).map((row) => ({ channel: String(row.channel), alerts: Number(row.n) })),
+    };
+  }
+
+  async channelSummary(channel: string): Promise<ChannelSummary> {
+    const [alerts, marked, deliveries, last] = await this.db.unit([
+      // The partial indexes on (channel, parent_ts) and (channel, explanation_ts) cover both counts.
+      stmt(
+        `SELECT (SELECT count(*) FROM alerts WHERE channel = ? AND parent_ts IS NOT NULL) AS alerts,
+                (SELECT count(*) FROM alerts WHERE channel = ? AND explanation_ts IS NOT NULL) AS explained`,
+        channel,
+        channel,
+      ),
+      stmt(
+        `SELECT count(DISTINCT f.alert_id) AS n FROM fix_outcomes f JOIN alerts a ON a.id = f.alert_id
+         WHERE a.channel = ?`,
+        channel,
+      ),
+      stmt(
+        `SELECT coalesce(sum(state = 'pending'), 0) AS pending, coalesce(sum(state = 'failed'), 0) AS failed
+         FROM deliveries WHERE channel = ? AND state IN ('pending', 'failed')`,
+        channel,
+      ),
+      stmt(
+        `SELECT last_error FROM deliveries WHERE channel = ? AND state = 'failed' ORDER BY id DESC LIMIT 1`,
+        channel,
+      ),
+    ]);
+    return {
+      alerts: Number(alerts?.rows[0]?.alerts ?? 0),
+      explained: Number(alerts?.rows[0]?.explained ?? 0),
+      marked: Number(marked?.rows[0]?.n ?? 0),
+      pending: Number(deliveries?.rows[0]?.pending ?? 0),
+      failed: Number(deliveries?.rows[0]?.failed ?? 0),
+      lastError: optionalString(last?.rows[0]?.last_error),
     };
   }
 }

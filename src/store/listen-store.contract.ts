@@ -207,6 +207,45 @@ export function describeListenStoreContract(name: string, open: () => Promise<St
     );
 
     it(
+      'sums up one channel: its alerts, explanations, fixes and its outbox, failures with the last reason',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('s1'), alert('s2')], 'C0TEAMA0001', T0);
+        await store.receiveAlerts([alert('s3')], 'C0TEAMB0001', T0);
+        await store.saveParent(1, { channel: 'C0TEAMA0001', ts: '1.1', teamId: 'T1' });
+        await store.saveExplanation(1, { ts: '1.2', entryId: 'http-429', confidence: 0.9, fixOrder: [] });
+        await store.recordFix({
+          alertId: 1,
+          entryId: 'http-429',
+          fixId: 'backoff',
+          service: undefined,
+          userId: 'U1',
+          teamId: 'T1',
+          at: T0,
+        });
+        const due = await store.dueDeliveries(T0, 10, 'C0TEAMB0001');
+        await store.markDelivery(due[0]?.id as number, {
+          state: 'failed',
+          attempts: 1,
+          nextAttemptAt: T0,
+          lastError: 'channel_not_found',
+        });
+        expect(await store.channelSummary('C0TEAMA0001')).toEqual({
+          alerts: 1,
+          explained: 1,
+          marked: 1,
+          pending: 2,
+          failed: 0,
+          lastError: undefined,
+        });
+        expect(await store.channelSummary('C0TEAMB0001')).toMatchObject({
+          alerts: 0,
+          failed: 1,
+          lastError: 'channel_not_found',
+        });
+      }),
+    );
+
+    it(
       'reads the App Home numbers in one go: counts, patterns with fixes and median time to resolve, gaps, failures, channels',
       withStore(async (store) => {
         const day = 24 * 60 * 60 * 1000;

@@ -69,9 +69,7 @@ export const alerts = sqliteTable(
     index('alerts_digest').on(t.digestId).where(sql`${t.digestId} IS NOT NULL`),
     // The App Home's gaps (explained alerts no pattern matched) and its median time to resolve per pattern,
     // each read from a small partial index instead of the whole table.
-    index('alerts_unmatched')
-      .on(t.title)
-      .where(sql`${t.entryId} IS NULL AND ${t.explanationTs} IS NOT NULL`),
+    index('alerts_unmatched').on(t.title).where(sql`${t.entryId} IS NULL AND ${t.explanationTs} IS NOT NULL`),
     index('alerts_resolve_time')
       .on(t.entryId, sql`(${t.resolvedAt} - ${t.firstSeenAt})`)
       .where(sql`${t.entryId} IS NOT NULL AND ${t.resolvedAt} IS NOT NULL`),

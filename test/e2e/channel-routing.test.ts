@@ -89,6 +89,11 @@ describe('routing webhooks to the team’s channel', () => {
     expect(failed).toEqual([expect.objectContaining({ channel: GONE, lastError: 'channel_not_found' })]);
     const stats = await app.slash('stats');
     expect(blockText(await stats.json())).toContain('channel_not_found');
+    const here = blockText(await (await app.slash('stats', { channel_id: GONE })).json());
+    expect(here).toContain('In this channel:* 0 alerts');
+    expect(here).toContain('1 failed (last: channel_not_found)');
+    const teamA = blockText(await (await app.slash('stats', { channel_id: TEAM_A })).json());
+    expect(teamA).toContain('In this channel:* 2 alerts, 2 explained');
   });
 });
 

@@ -6,9 +6,9 @@
  * @module
  */
 import type { Entry } from '../knowledge/schema.js';
-import type { HomeStats } from '../ports.js';
+import type { ChannelSummary, HomeStats } from '../ports.js';
 import { formatDuration } from './alert-messages.js';
-import { type Block, capBlocks, context, divider, escapeMrkdwn, header, section } from './blocks.js';
+import { type Block, capBlocks, context, divider, escapeMrkdwn, header, type SlackPayload, section } from './blocks.js';
 
 const BAR_WIDTH = 12;
 
@@ -109,4 +109,16 @@ export function renderHome(stats: HomeStats, entries: ReadonlyMap<string, Entry>
 /** A channel mention for a stored channel id; anything that is not an id is shown as text. */
 function channelLink(channel: string): string {
   return /^[CGD][A-Z0-9]{8,}$/.test(channel) ? `<#${channel}>` : escapeMrkdwn(channel);
+}
+
+/** `/apierr stats` typed in a channel: that channel's own numbers first (each channel has its own outbox). */
+export function withChannelSummary(stats: SlackPayload, here: ChannelSummary | undefined): SlackPayload {
+  if (!here || (here.alerts === 0 && here.pending === 0 && here.failed === 0)) return stats;
+  const failed =
+    here.failed > 0
+      ? `, :warning: ${here.failed} failed${here.lastError ? ` (last: ${escapeMrkdwn(here.lastError)})` : ''}`
+      : '';
+  const line = `*In this channel:* ${here.alerts} alerts, ${here.explained} explained, ${here.marked} marked with a fix, ${here.pending} deliveries pending${failed}`;
+  const [first, ...rest] = stats.blocks;
+  return { text: stats.text, blocks: capBlocks(first ? [first, section(line), ...rest] : [section(line)]) };
 }
