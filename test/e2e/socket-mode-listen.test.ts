@@ -72,6 +72,31 @@ describe('issue #11 over Socket Mode', () => {
     expect(blockText(app.slack.thread('C07SOCKET01', message.ts)[0])).toContain('401 Unauthorized');
   });
 
+  it('takes a "Wrong pattern?" pick from an interactive envelope and edits the explanation', async () => {
+    const message = alertmanagerMessage('1790000003.000100');
+    message.attachments = [
+      { ...(message.attachments as object[])[0], title: '[FIRING:1] SocketCorrection (api critical)' },
+    ];
+    await socket.waitForAck(socket.send('events_api', envelope(message)), 5_000);
+    await app.settle();
+    const [explanation] = app.slack.thread(LISTEN_CHANNEL, message.ts);
+    if (!explanation) throw new Error('no explanation');
+    const id = socket.send('interactive', {
+      type: 'block_actions',
+      user: { id: 'U04ONCALL9Z', team_id: TEAM_ID },
+      team: { id: TEAM_ID },
+      channel: { id: LISTEN_CHANNEL },
+      container: { type: 'message', channel_id: LISTEN_CHANNEL, message_ts: explanation.ts },
+      response_url: app.slack.responseUrl('socket-correct'),
+      actions: [{ type: 'static_select', action_id: 'apierr_correct', selected_option: { value: 'http-502' } }],
+    });
+    await socket.waitForAck(id, 5_000);
+    await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'socket-correct', 5_000);
+    const edited = app.slack.messages(LISTEN_CHANNEL).find((m) => m.ts === explanation.ts);
+    expect(blockText(edited)).toContain('502 Bad Gateway');
+    expect(blockText(edited)).toContain('Corrected by');
+  });
+
   it('publishes the App Home when a user opens it', async () => {
     const id = socket.send(
       'events_api',
