@@ -78,6 +78,20 @@ describe('the team corrects the match', () => {
     // Fix buttons follow the new entry.
     expect(edited).toContain('"value":"2:');
 
+    // Resolving the corrected alert edits its parent, which keeps the team's pattern.
+    const resolved = await app.webhook('generic', {
+      id: 'corr-1',
+      title: 'PaymentsSlow',
+      message: 'POST /v1/charges failed with 500 Internal Server Error',
+      service: 'payments',
+      status: 'resolved',
+    });
+    expect(resolved.status).toBe(202);
+    await app.settle();
+    const parent = app.slack.messages(ALERT_CHANNEL).find((m) => m.ts === explanation.thread_ts);
+    expect(blockText(parent)).toContain('Resolved');
+    expect(blockText(parent)).toContain('504 Gateway Timeout');
+
     const next = await postAlert('corr-2');
     const nextText = blockText(next.explanation);
     expect(nextText).toContain('504 Gateway Timeout');

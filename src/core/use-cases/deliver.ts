@@ -280,9 +280,12 @@ async function noteOnAlert(
   // A listened alert's parent is another tool's message, which apierr cannot edit: notes only.
   if (delivery.kind !== 'repeat' && !listened) {
     // An edit is idempotent: repeating it after a crash changes nothing.
-    const best = alert.entryId
+    const top = alert.entryId
       ? services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode }).matches[0]
       : undefined;
+    // An entry the team chose (a correction) is not the matcher's top match: keep showing the team's.
+    const chosen = alert.entryId && top?.id !== alert.entryId ? services.entries.get(alert.entryId) : undefined;
+    const best = chosen ? correctedMatch(chosen) : top;
     unwrap(await services.slack.updateMessage({ channel, ts: parentTs, ...renderAlertParent(alert, best, now) }));
   }
   const note: SlackPayload =
