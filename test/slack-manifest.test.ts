@@ -31,3 +31,20 @@ describe('the Slack app manifest', () => {
     ]);
   });
 });
+
+describe('the Slack app manifest for listening, the shortcut and the home tab', () => {
+  it('subscribes to channel messages and the home tab, with the history scopes message events need', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining(['message.channels', 'message.groups', 'app_home_opened']),
+    );
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'groups:history']));
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it('declares the "Explain with apierr" message shortcuts the router handles', () => {
+    const ids = manifest.features.shortcuts.map(
+      (s: { callback_id: string; type: string }) => `${s.type}:${s.callback_id}`,
+    );
+    expect(ids).toEqual(['message:apierr_explain', 'message:apierr_explain_private']);
+  });
+});

@@ -36,6 +36,10 @@ export interface Config {
   /** More than `threshold` alerts of one pattern in one channel within `windowMs` share one digest message. */
   storm: { threshold: number; windowMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Reading other tools' alert messages in Slack (off unless SLACK_LISTEN_CHANNELS is set). */
+  listen: ListenConfig;
+  /** Channels webhook senders may name (`?channel=`, a `channel` field); undefined = any channel id. */
+  allowedChannels: readonly string[] | undefined;
   /** `GET /metrics`: a bearer token scrapers must present (undefined = open), and a port of its own if asked. */
   metrics: { token: string | undefined; port: number | undefined };
   /** A team's folder of knowledge entries added to the bundled ones at start (Node); undefined = bundled only. */
@@ -50,6 +54,18 @@ export interface AlertmanagerConfig {
   /** `Authorization` header value: `Bearer <token>` or `Basic <base64(user:password)>`. */
   authorization: string | undefined;
 }
+
+export interface ListenConfig {
+  /** Channel ids to read, '*' for every channel the bot is a member of, or none (off). */
+  channels: readonly string[] | '*';
+  /** Also read messages people post (not only apps and integrations). */
+  people: boolean;
+  /** A message is answered only when its best match is at least this confident (0-1). */
+  minConfidence: number;
+}
+
+/** A Slack conversation id: C (public), G (private, legacy) or D (direct), then 8+ upper-case letters or digits. */
+export const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -122,6 +138,14 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     logLevel: logLevel as Config['logLevel'],
     metrics,
+    listen: {
+      channels: parseChannelList('SLACK_LISTEN_CHANNELS', get('SLACK_LISTEN_CHANNELS'), true) ?? [],
+      people: parseBoolean('SLACK_LISTEN_PEOPLE', get('SLACK_LISTEN_PEOPLE'), false),
+      minConfidence: parseFraction('LISTEN_MIN_CONFIDENCE', get('LISTEN_MIN_CONFIDENCE'), 0.5),
+    },
+    allowedChannels: parseChannelList('SLACK_ALLOWED_CHANNELS', get('SLACK_ALLOWED_CHANNELS'), false) as
+      | string[]
+      | undefined,
     knowledgeDir: get('KNOWLEDGE_DIR'),
     alertmanager: parseAlertmanager(get),
   };
@@ -148,6 +172,38 @@ function parseAlertmanager(get: (name: string) => string | undefined): Alertmana
         ? `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(basic)))}`
         : undefined,
   };
+}
+
+function parseChannelList(name: string, raw: string | undefined, star: boolean): string[] | '*' | undefined {
+  if (raw === undefined) return undefined;
+  if (star && raw === '*') return '*';
+  const ids = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  const bad = ids.find((id) => !CHANNEL_ID.test(id));
+  if (bad !== undefined || ids.length === 0)
+    throw new ConfigError(
+      name,
+      `"${bad ?? raw}" is not a channel id: use comma-separated ids such as C0123456789${star ? ', or *' : ''}`,
+    );
+  return ids;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `"${raw}" is not true or false`);
+}
+
+function parseFraction(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new ConfigError(name, `"${raw}" is not a number from 0 to 1`);
+  return value;
 }
 
 function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

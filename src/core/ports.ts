@@ -288,6 +288,104 @@ export interface AlertStore {
 
   /** Counts a request in a fixed rate-limit window shared by every process; returns the count so far. */
   countRequest(key: string, windowStart: number): Promise<number>;
+
+  // Listening to other tools' messages ---------------------------------------------------------------
+  /**
+   * Records an alert read from another tool's Slack message and queues the explanation in its thread, in one
+   * unit. The same message again (a Slack retry, a redelivery) changes nothing; a re-post of the same alert
+   * (same `dedupKey`, another ts) within `repostWindowMs` of the first owes one "seen again" note at most; a
+   * resolved message for a firing alert owes one resolve note in the first message's thread; a resolved
+   * message with no firing alert before it is ignored.
+   */
+  receiveListened(input: ListenedMessage, repostWindowMs: number): Promise<ReceiptOutcome>;
+
+  // The team correcting matches -------------------------------------------------------------------------
+  /**
+   * In one unit: records the correction (from the alert's current entry, read inside the unit), points the
+   * alert at `toEntry` with the fix order its explanation now shows, and makes the team's next alerts of the
+   * same kinds match `toEntry` first; an undo instead removes those kinds' overrides.
+   */
+  recordCorrection(input: CorrectionInput): Promise<void>;
+  /** The alert's latest correction or undo, if any. */
+  lastCorrection(alertId: number): Promise<Correction | undefined>;
+  /** The entry the team chose for the first of `kindKeys` (in that order of preference) that has one. */
+  matchOverride(teamId: string, kindKeys: readonly string[]): Promise<string | undefined>;
+  /** Corrections still standing, per (from, to) pair, most first. */
+  correctionStats(): Promise<CorrectionTally[]>;
+
+  // App Home ----------------------------------------------------------------------------------------------
+  /** What the team has learned, in one read: counts, top patterns with their fixes, time to resolve, gaps. */
+  homeStats(since: number, limit: number): Promise<HomeStats>;
+  /** One channel's numbers, for `/apierr stats` typed there: each channel has its own alerts and outbox. */
+  channelSummary(channel: string): Promise<ChannelSummary>;
+}
+
+export interface ChannelSummary {
+  alerts: number;
+  explained: number;
+  /** Alerts of this channel someone marked with a fix. */
+  marked: number;
+  pending: number;
+  failed: number;
+  /** The last failure's reason (Slack's error), when a delivery to this channel failed. */
+  lastError: string | undefined;
+}
+
+export interface CorrectionInput {
+  alertId: number;
+  teamId: string;
+  userId: string;
+  kind: 'correct' | 'undo';
+  toEntry: string | undefined;
+  fixOrder: string[];
+  kindKeys: readonly string[];
+  at: number;
+}
+
+export interface Correction {
+  alertId: number;
+  kind: 'correct' | 'undo';
+  fromEntry: string | undefined;
+  toEntry: string | undefined;
+  userId: string;
+  at: number;
+}
+
+export interface CorrectionTally {
+  fromEntry: string | undefined;
+  toEntry: string | undefined;
+  count: number;
+}
+
+export interface HomeStats {
+  alerts: { total: number; since: number };
+  explanations: { total: number; since: number };
+  /** Patterns seen most, with fix tallies (best first) and the median time from first seen to resolved. */
+  patterns: (EntryStats & { medianResolveMs: number | undefined })[];
+  /** Explained alerts that matched no pattern: the gaps in the knowledge base, most frequent title first. */
+  gaps: { title: string; count: number }[];
+  unmatched: number;
+  failedDeliveries: {
+    total: number;
+    recent: { channel: string; kind: DeliveryKind; lastError: string | undefined; alertTitle: string }[];
+  };
+  corrections: CorrectionTally[];
+  channels: { channel: string; alerts: number }[];
+}
+
+/** An alert read from a Slack message apierr did not post: its thread is where the explanation goes. */
+export interface ListenedMessage {
+  /** `listen:<team>:<channel>:<sender>:<alert key>`: the same for a tool's re-posts and its resolved message. */
+  dedupKey: string;
+  /** `slack:<tool name>`. */
+  source: string;
+  status: 'firing' | 'resolved';
+  title: string;
+  description: string;
+  teamId: string;
+  channel: string;
+  ts: string;
+  now: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -325,6 +423,8 @@ export interface SlackPort {
     threadTs?: string | undefined;
     since: number;
   }): Promise<SlackResult<{ ts: string } | undefined>>;
+  /** Publishes a user's App Home tab (`views.publish`); absent where there is no Slack to publish to. */
+  publishHome?(userId: string, view: { type: 'home'; blocks: readonly object[] }): Promise<SlackResult<void>>;
 }
 
 /** The metadata event type apierr tags its messages with. */

@@ -114,6 +114,8 @@ export async function startServer(
     storm: options.storm ?? config.storm,
     silences: config.alertmanager ? createAlertmanagerSilences(config.alertmanager) : undefined,
     metrics: nodeMetrics.metrics,
+    listen: config.listen,
+    allowedChannels: config.allowedChannels,
   };
   const outbox = createOutboxLoop(core, {
     pacingMs: options.pacingMs ?? config.postIntervalMs,
@@ -123,7 +125,7 @@ export async function startServer(
     void task().catch((error: unknown) => logger.error({ err: error }, 'deferred task failed'));
   };
   const respond = fetchRespond(logger);
-  const router = createSlackRouter(core, respond);
+  const router = createSlackRouter(core, respond, { drainOutbox: () => outbox.kick() });
   const slackConfig = config.slack;
   // HTTP mode is the same transport-free endpoint the Worker serves; Bolt holds Socket Mode's WebSocket.
   const bolt = slackConfig?.appToken

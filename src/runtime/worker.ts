@@ -121,6 +121,8 @@ function coreServices(env: WorkerEnv, metrics: BufferedMetrics): CoreServices & 
     alertChannel: config.slack?.alertChannel ?? config.alertChannel,
     storm: config.storm,
     silences: config.alertmanager ? createAlertmanagerSilences(config.alertmanager) : undefined,
+    listen: config.listen,
+    allowedChannels: config.allowedChannels,
   };
 }
 
@@ -148,7 +150,7 @@ function httpServices(env: WorkerEnv, ctx: ExecutionContextLike, metrics: Buffer
         signingSecret: config.slack.signingSecret,
         clock,
         logger,
-        router: createSlackRouter(core, respond),
+        router: createSlackRouter(core, respond, { drainOutbox: () => kickDueChannels(core, env) }),
         defer,
         respond,
       })

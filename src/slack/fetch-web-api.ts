@@ -16,7 +16,7 @@ export interface FetchSlackOptions {
   fetch?: typeof fetch;
 }
 
-const JSON_METHODS = new Set(['chat.postMessage', 'chat.update']);
+const JSON_METHODS = new Set(['chat.postMessage', 'chat.update', 'views.publish']);
 
 interface SlackAnswer {
   ok: boolean;
@@ -92,6 +92,9 @@ export function createFetchSlack(options: FetchSlackOptions): SlackPort {
         },
         (answer) => ({ channel: String(answer.channel ?? message.channel), ts: String(answer.ts) }),
       );
+    },
+    publishHome(userId: string, view: { type: 'home'; blocks: readonly object[] }) {
+      return call('views.publish', { user_id: userId, view }, () => undefined);
     },
     updateMessage(message: SlackMessage & { ts: string }) {
       return call(

@@ -7,6 +7,8 @@
 import { type Explanation, rulesBetween } from '../core/knowledge/explain.js';
 import { type SlackPayload, section } from '../core/messages/blocks.js';
 import { parseShareValue, renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
+import { withCorrections } from '../core/messages/correction-messages.js';
+import { withChannelSummary } from '../core/messages/home-messages.js';
 import { slashCommandKind } from '../core/metrics.js';
 import { explainQuery, rankedFixesFor } from '../core/use-cases/explain-query.js';
 import { type FixRecordOutcome, recordFixButton, recordReaction } from '../core/use-cases/record-fix.js';
@@ -23,24 +25,38 @@ export interface CommandAnswer extends SlackPayload {
 export const MAX_QUERY_CHARS = 4000;
 
 /** `/apierr <query>`: help, stats, or an explanation (ephemeral, with a button to share it). */
-export async function handleSlashCommand(services: CoreServices, text: string): Promise<CommandAnswer> {
+export async function handleSlashCommand(
+  services: CoreServices,
+  text: string,
+  /** The channel the command was typed in: `/apierr stats` adds that channel's numbers. */
+  channelId?: string,
+): Promise<CommandAnswer> {
   const query = text.slice(0, MAX_QUERY_CHARS).trim();
   const word = query.toLowerCase();
   services.metrics?.slashCommand(slashCommandKind(word));
   if (word === '' || word === 'help' || word === '--help' || word === '?')
     return { response_type: 'ephemeral', ...renderHelp() };
   if (word === 'stats') {
-    const [stats, deliveries, ackMedians, actions] = await Promise.all([
+    const [stats, deliveries, ackMedians, actions, corrections, here] = await Promise.all([
       services.store.stats(),
       services.store.listDeliveries(['failed', 'pending'], 200),
       services.store.ackMedians(),
       services.store.recentActions(10),
+      services.store.correctionStats(),
+      channelId ? services.store.channelSummary(channelId) : undefined,
     ]);
     // Failed deliveries, and pending ones that are being retried (they carry the last error): what needs a look.
     const troubled = deliveries.filter((d) => d.state === 'failed' || d.lastError !== undefined).slice(0, 20);
     return {
       response_type: 'ephemeral',
-      ...renderStats(stats, services.entries, troubled, { ackMedians, actions, now: services.clock.now() }),
+      ...withChannelSummary(
+        withCorrections(
+          renderStats(stats, services.entries, troubled, { ackMedians, actions, now: services.clock.now() }),
+          corrections,
+          services.entries,
+        ),
+        here,
+      ),
     };
   }
   const { explanation, fixes } = await explainQuery(services, query);

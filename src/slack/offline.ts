@@ -42,6 +42,10 @@ export function createOfflineSlack(
       // Offline posts always succeed at once, so there is never an uncertain attempt to recover.
       return { ok: true, value: undefined };
     },
+    async publishHome(userId, view) {
+      logger.info({ slack: { method: 'views.publish', user_id: userId, view } }, 'offline: would publish the App Home');
+      return { ok: true, value: undefined };
+    },
     async updateMessage(message) {
       sink?.({ method: 'chat.update', message });
       logger.info(

@@ -87,6 +87,11 @@ export function createWebApiSlack(options: WebApiSlackOptions): SlackPort & { cl
         return found?.ts ? { ts: found.ts } : undefined;
       });
     },
+    publishHome(userId: string, view: { type: 'home'; blocks: readonly object[] }) {
+      return call(async () => {
+        await client.views.publish({ user_id: userId, view: view as never });
+      });
+    },
     updateMessage(message: SlackMessage & { ts: string }) {
       return call(async () => {
         await client.chat.update({

@@ -13,6 +13,10 @@ import type {
   AlertActionKind,
   AlertStore,
   ChannelClaim,
+  ChannelSummary,
+  Correction,
+  CorrectionInput,
+  CorrectionTally,
   Delivery,
   DeliveryState,
   Digest,
@@ -20,6 +24,8 @@ import type {
   EntryStats,
   FixRecord,
   FixTally,
+  HomeStats,
+  ListenedMessage,
   ReceiptOutcome,
   StoredAlert,
   StormPlacement,
@@ -563,7 +569,8 @@ export class SqlAlertStore implements AlertStore {
   async prune(before: number): Promise<number> {
     // Alerts past retention go with their deliveries, unless a fix was recorded against them (ranking counts
     // those) or a digest still names them as its representative; those keep their title and lose the rest.
-    const keep = `(id IN (SELECT alert_id FROM fix_outcomes) OR id IN (SELECT representative_alert_id FROM digests))`;
+    const keep = `(id IN (SELECT alert_id FROM fix_outcomes) OR id IN (SELECT representative_alert_id FROM digests)
+                   OR id IN (SELECT alert_id FROM corrections))`;
     const results = await this.db.unit([
       stmt(
         `DELETE FROM deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE last_seen_at <= ? AND NOT ${keep})`,
@@ -772,6 +779,294 @@ export class SqlAlertStore implements AlertStore {
     );
     return Number(row?.count ?? 1);
   }
+
+  // Listening -------------------------------------------------------------------------------------------
+
+  async receiveListened(input: ListenedMessage, repostWindowMs: number): Promise<ReceiptOutcome> {
+    const [first] = await this.db.unit(listenedStatements(input, repostWindowMs));
+    return (first?.rows[0]?.outcome as ReceiptOutcome | undefined) ?? 'duplicate';
+  }
+
+  // Corrections -----------------------------------------------------------------------------------------
+
+  async recordCorrection(input: CorrectionInput): Promise<void> {
+    const statements: Statement[] = [
+      // From the entry the alert shows now, read inside the unit.
+      stmt(
+        `INSERT INTO corrections (alert_id, team_id, kind, from_entry, to_entry, user_id, at)
+         SELECT id, ?, ?, entry_id, ?, ?, ? FROM alerts WHERE id = ?`,
+        input.teamId,
+        input.kind,
+        input.toEntry ?? null,
+        input.userId,
+        input.at,
+        input.alertId,
+      ),
+      stmt(
+        'UPDATE alerts SET entry_id = ?, confidence = ?, fix_order = ? WHERE id = ?',
+        input.toEntry ?? null,
+        input.kind === 'correct' ? 1 : null,
+        JSON.stringify(input.fixOrder),
+        input.alertId,
+      ),
+    ];
+    for (const kindKey of input.kindKeys) {
+      statements.push(
+        input.kind === 'correct' && input.toEntry
+          ? stmt(
+              `INSERT INTO match_overrides (team_id, kind_key, entry_id, at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (team_id, kind_key) DO UPDATE SET entry_id = excluded.entry_id, at = excluded.at`,
+              input.teamId,
+              kindKey,
+              input.toEntry,
+              input.at,
+            )
+          : stmt('DELETE FROM match_overrides WHERE team_id = ? AND kind_key = ?', input.teamId, kindKey),
+      );
+    }
+    await this.write(...statements);
+  }
+
+  async lastCorrection(alertId: number): Promise<Correction | undefined> {
+    const row = await this.first(
+      stmt(
+        `SELECT alert_id, kind, from_entry, to_entry, user_id, at FROM corrections WHERE alert_id = ?
+         ORDER BY id DESC LIMIT 1`,
+        alertId,
+      ),
+    );
+    if (!row) return undefined;
+    return {
+      alertId: Number(row.alert_id),
+      kind: row.kind === 'undo' ? 'undo' : 'correct',
+      fromEntry: optionalString(row.from_entry),
+      toEntry: optionalString(row.to_entry),
+      userId: String(row.user_id),
+      at: Number(row.at),
+    };
+  }
+
+  async matchOverride(teamId: string, kindKeys: readonly string[]): Promise<string | undefined> {
+    if (kindKeys.length === 0) return undefined;
+    const rows = await this.rows(
+      stmt(
+        `SELECT kind_key, entry_id FROM match_overrides WHERE team_id = ? AND kind_key IN (${kindKeys.map(() => '?').join(', ')})`,
+        teamId,
+        ...kindKeys,
+      ),
+    );
+    for (const key of kindKeys) {
+      const row = rows.find((r) => r.kind_key === key);
+      if (row) return String(row.entry_id);
+    }
+    return undefined;
+  }
+
+  async correctionStats(): Promise<CorrectionTally[]> {
+    return (await this.rows(stmt(CORRECTION_TALLIES))).map(toCorrectionTally);
+  }
+
+  // App Home --------------------------------------------------------------------------------------------
+
+  async homeStats(since: number, limit: number): Promise<HomeStats> {
+    const [counts, explained, perEntry, marked, tallies, medians, gaps, failedCount, failed, fixes, channels] =
+      await this.db.unit([
+        // Each count reads an index: all of it (covering) or the recent range of first_seen_at.
+        stmt(
+          `SELECT (SELECT count(*) FROM alerts) AS total,
+                  (SELECT count(*) FROM alerts WHERE first_seen_at >= ?) AS recent`,
+          since,
+        ),
+        stmt(
+          `SELECT (SELECT count(*) FROM alerts WHERE channel IS NOT NULL AND explanation_ts IS NOT NULL) AS total,
+                  (SELECT count(*) FROM alerts WHERE first_seen_at >= ? AND explanation_ts IS NOT NULL) AS recent,
+                  (SELECT count(*) FROM alerts WHERE entry_id IS NULL AND explanation_ts IS NOT NULL) AS unmatched`,
+          since,
+        ),
+        stmt(
+          `SELECT entry_id, count(*) AS n FROM alerts WHERE entry_id IS NOT NULL
+           GROUP BY entry_id ORDER BY n DESC, entry_id LIMIT ?`,
+          limit,
+        ),
+        stmt('SELECT entry_id, count(DISTINCT alert_id) AS n FROM fix_outcomes GROUP BY entry_id'),
+        stmt(
+          `SELECT entry_id, fix_id, count(DISTINCT alert_id) AS n FROM fix_outcomes WHERE fix_id <> ''
+           GROUP BY entry_id, fix_id`,
+        ),
+        // Median first seen -> resolved per pattern, with window functions (D1 has no median()), read in the
+        // order of the alerts_resolve_time index.
+        stmt(
+          `SELECT entry_id, avg(d) AS median FROM (
+             SELECT entry_id, resolved_at - first_seen_at AS d,
+                    row_number() OVER (PARTITION BY entry_id ORDER BY resolved_at - first_seen_at) AS rn,
+                    count(*) OVER (PARTITION BY entry_id) AS n
+             FROM alerts INDEXED BY alerts_resolve_time WHERE entry_id IS NOT NULL AND resolved_at IS NOT NULL)
+           WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY entry_id`,
+        ),
+        stmt(
+          `SELECT title, count(*) AS n FROM alerts WHERE entry_id IS NULL AND explanation_ts IS NOT NULL
+           GROUP BY title ORDER BY n DESC, title LIMIT ?`,
+          limit,
+        ),
+        stmt(`SELECT count(*) AS n FROM deliveries WHERE state = 'failed'`),
+        stmt(
+          `SELECT d.channel, d.kind, d.last_error, a.title AS alert_title FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+           WHERE d.state = 'failed' ORDER BY d.id DESC LIMIT 5`,
+        ),
+        stmt(CORRECTION_TALLIES),
+        stmt(
+          `SELECT channel, count(*) AS n FROM alerts WHERE channel IS NOT NULL AND parent_ts IS NOT NULL
+           GROUP BY channel ORDER BY n DESC, channel LIMIT ?`,
+          limit,
+        ),
+      ]);
+    const markedBy = new Map((marked?.rows ?? []).map((r) => [String(r.entry_id), Number(r.n)]));
+    const medianBy = new Map((medians?.rows ?? []).map((r) => [String(r.entry_id), Number(r.median)]));
+    const fixesBy = new Map<string, FixTally[]>();
+    for (const row of tallies?.rows ?? []) {
+      const list = fixesBy.get(String(row.entry_id)) ?? [];
+      list.push({ fixId: String(row.fix_id), resolved: Number(row.n) });
+      fixesBy.set(String(row.entry_id), list);
+    }
+    return {
+      alerts: { total: Number(counts?.rows[0]?.total ?? 0), since: Number(counts?.rows[0]?.recent ?? 0) },
+      explanations: { total: Number(explained?.rows[0]?.total ?? 0), since: Number(explained?.rows[0]?.recent ?? 0) },
+      unmatched: Number(explained?.rows[0]?.unmatched ?? 0),
+      patterns: (perEntry?.rows ?? []).map((row) => {
+        const entryId = String(row.entry_id);
+        return {
+          entryId,
+          alerts: Number(row.n),
+          marked: markedBy.get(entryId) ?? 0,
+          fixes: (fixesBy.get(entryId) ?? []).sort((a, b) => b.resolved - a.resolved || a.fixId.localeCompare(b.fixId)),
+          medianResolveMs: medianBy.get(entryId),
+        };
+      }),
+      gaps: (gaps?.rows ?? []).map((row) => ({ title: String(row.title), count: Number(row.n) })),
+      failedDeliveries: {
+        total: Number(failedCount?.rows[0]?.n ?? 0),
+        recent: (failed?.rows ?? []).map((row) => ({
+          channel: String(row.channel),
+          kind: row.kind as Delivery['kind'],
+          lastError: optionalString(row.last_error),
+          alertTitle: String(row.alert_title),
+        })),
+      },
+      corrections: (fixes?.rows ?? []).map(toCorrectionTally),
+      channels: (channels?.rows ?? []).map((row) => ({ channel: String(row.channel), alerts: Number(row.n) })),
+    };
+  }
+
+  async channelSummary(channel: string): Promise<ChannelSummary> {
+    const [alerts, marked, deliveries, last] = await this.db.unit([
+      // The partial indexes on (channel, parent_ts) and (channel, explanation_ts) cover both counts.
+      stmt(
+        `SELECT (SELECT count(*) FROM alerts WHERE channel = ? AND parent_ts IS NOT NULL) AS alerts,
+                (SELECT count(*) FROM alerts WHERE channel = ? AND explanation_ts IS NOT NULL) AS explained`,
+        channel,
+        channel,
+      ),
+      stmt(
+        `SELECT count(DISTINCT f.alert_id) AS n FROM fix_outcomes f JOIN alerts a ON a.id = f.alert_id
+         WHERE a.channel = ?`,
+        channel,
+      ),
+      stmt(
+        `SELECT coalesce(sum(state = 'pending'), 0) AS pending, coalesce(sum(state = 'failed'), 0) AS failed
+         FROM deliveries WHERE channel = ? AND state IN ('pending', 'failed')`,
+        channel,
+      ),
+      stmt(
+        `SELECT last_error FROM deliveries WHERE channel = ? AND state = 'failed' ORDER BY id DESC LIMIT 1`,
+        channel,
+      ),
+    ]);
+    return {
+      alerts: Number(alerts?.rows[0]?.alerts ?? 0),
+      explained: Number(alerts?.rows[0]?.explained ?? 0),
+      marked: Number(marked?.rows[0]?.n ?? 0),
+      pending: Number(deliveries?.rows[0]?.pending ?? 0),
+      failed: Number(deliveries?.rows[0]?.failed ?? 0),
+      lastError: optionalString(last?.rows[0]?.last_error),
+    };
+  }
+}
+
+/** Corrections that still stand: an alert's latest row, when it is a correction, counted per (from, to). */
+const CORRECTION_TALLIES = `
+  SELECT c.from_entry, c.to_entry, count(*) AS n FROM corrections c
+  WHERE c.kind = 'correct' AND c.id = (SELECT max(id) FROM corrections WHERE alert_id = c.alert_id)
+  GROUP BY c.from_entry, c.to_entry ORDER BY n DESC, c.to_entry LIMIT 50`;
+
+function toCorrectionTally(row: Record<string, unknown>): CorrectionTally {
+  return { fromEntry: optionalString(row.from_entry), toEntry: optionalString(row.to_entry), count: Number(row.n) };
+}
+
+export function listenedStatements(m: ListenedMessage, repostWindowMs: number): Statement[] {
+  // The message's own id in slack_events: a message read once is never read again (Slack retries, a
+  // redelivery through Socket Mode), decided inside the unit, so two concurrent retries cannot both count.
+  const seenKey = `message:${m.channel}:${m.ts}`;
+  const seen = 'EXISTS (SELECT 1 FROM slack_events WHERE event_id = ?)';
+  const record = stmt(
+    'INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    seenKey,
+    m.now,
+  );
+  if (m.status === 'resolved') {
+    return [
+      stmt(
+        `UPDATE alerts SET status = 'resolved', last_outcome = 'resolved', transitions = transitions + 1,
+           resolved_at = ?, last_seen_at = max(last_seen_at, ?)
+         WHERE dedup_key = ? AND status = 'firing' AND NOT ${seen}
+         RETURNING last_outcome AS outcome`,
+        m.now,
+        m.now,
+        m.dedupKey,
+        seenKey,
+      ),
+      stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, m.dedupKey),
+      record,
+    ];
+  }
+  // The first message of an alert is its parent: the explanation goes in that message's thread. A later
+  // message of the same alert is a re-post (one note within the window), or the alert firing again after
+  // its resolved message (a reopen note).
+  return [
+    stmt(
+      `INSERT INTO alerts (dedup_key, source, status, last_outcome, title, description, labels, team_id, channel,
+                           parent_ts, first_seen_at, last_seen_at)
+       VALUES (?, ?, 'firing', 'new', ?, ?, '{}', ?, ?, ?, ?, ?)
+       ON CONFLICT (dedup_key) DO UPDATE SET
+         last_outcome = CASE
+           WHEN ${seen} OR alerts.parent_ts = excluded.parent_ts THEN 'duplicate'
+           WHEN alerts.status = 'resolved' THEN 'reopened'
+           WHEN alerts.repeat_count = 0 AND excluded.last_seen_at - alerts.first_seen_at <= ? THEN 'repeat'
+           ELSE 'duplicate' END,
+         transitions = alerts.transitions + (alerts.status = 'resolved' AND NOT ${seen}),
+         resolved_at = CASE WHEN ${seen} THEN alerts.resolved_at END,
+         status = CASE WHEN ${seen} THEN alerts.status ELSE 'firing' END,
+         repeat_count = alerts.repeat_count + (NOT ${seen} AND alerts.parent_ts <> excluded.parent_ts),
+         last_seen_at = max(alerts.last_seen_at, excluded.last_seen_at)
+       RETURNING last_outcome AS outcome`,
+      m.dedupKey,
+      m.source,
+      m.title,
+      m.description,
+      m.teamId,
+      m.channel,
+      m.ts,
+      m.now,
+      m.now,
+      seenKey,
+      repostWindowMs,
+      seenKey,
+      seenKey,
+      seenKey,
+      seenKey,
+    ),
+    stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, m.dedupKey),
+    record,
+  ];
 }
 
 function paceStatement(channel: string, nextPostAt: number): Statement {

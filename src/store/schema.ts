@@ -67,6 +67,12 @@ export const alerts = sqliteTable(
       .on(t.channel, t.entryId, t.parentPostingAt)
       .where(sql`${t.parentPostingAt} IS NOT NULL`),
     index('alerts_digest').on(t.digestId).where(sql`${t.digestId} IS NOT NULL`),
+    // The App Home's gaps (explained alerts no pattern matched) and its median time to resolve per pattern,
+    // each read from a small partial index instead of the whole table.
+    index('alerts_unmatched').on(t.title).where(sql`${t.entryId} IS NULL AND ${t.explanationTs} IS NOT NULL`),
+    index('alerts_resolve_time')
+      .on(t.entryId, sql`(${t.resolvedAt} - ${t.firstSeenAt})`)
+      .where(sql`${t.entryId} IS NOT NULL AND ${t.resolvedAt} IS NOT NULL`),
   ],
 );
 
@@ -218,4 +224,44 @@ export const metricCounters = sqliteTable(
     value: real('value').notNull(),
   },
   (t) => [primaryKey({ columns: [t.name, t.labels] })],
+);
+
+/**
+ * The team correcting a match: "Wrong pattern?" under an explanation. One row per correction or undo, with
+ * who, when, from which entry to which (to_entry NULL for an undo back to the matcher's choice), so the
+ * knowledge base's maintainers see where it is weak.
+ */
+export const corrections = sqliteTable(
+  'corrections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: integer('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    teamId: text('team_id').notNull(),
+    kind: text('kind', { enum: ['correct', 'undo'] }).notNull(),
+    /** The entry the explanation showed before (NULL: no pattern). */
+    fromEntry: text('from_entry'),
+    /** The entry it shows after. */
+    toEntry: text('to_entry'),
+    userId: text('user_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('corrections_alert').on(t.alertId), index('corrections_from_to').on(t.fromEntry, t.toEntry)],
+);
+
+/**
+ * What the team said alerts of one kind are: the next alert with the same source alert name or normalized
+ * title (per team) matches this entry first, "corrected by the team". Removed by an undo.
+ */
+export const matchOverrides = sqliteTable(
+  'match_overrides',
+  {
+    teamId: text('team_id').notNull(),
+    /** `name:<source>:<alert name>` or `title:<normalized title>`. */
+    kindKey: text('kind_key').notNull(),
+    entryId: text('entry_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.kindKey] })],
 );

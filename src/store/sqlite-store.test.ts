@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alert, describeAlertStoreContract } from './alert-store.contract.js';
+import { describeListenStoreContract } from './listen-store.contract.js';
 import { openSqliteStore, openThreadedSqliteStore } from './sqlite-store.js';
 
 function tempDb() {
@@ -78,4 +79,16 @@ describe('SQLite store on a real file', () => {
       db.remove();
     }
   });
+});
+
+describeListenStoreContract('SQLite store', async () => {
+  const db = tempDb();
+  const handle = openSqliteStore(db.path);
+  return {
+    store: handle.store,
+    close: () => {
+      handle.close();
+      db.remove();
+    },
+  };
 });

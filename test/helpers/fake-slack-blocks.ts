@@ -64,8 +64,35 @@ function checkBlock(block: unknown, at: string, seenIds: Set<string>): string[] 
       break;
     case 'actions':
       errors.push(...tooMany(block.elements, LIMITS.actionsElements, `${at}/elements`));
+      if (Array.isArray(block.elements))
+        block.elements.forEach((element: unknown, j) => {
+          errors.push(...checkSelect(element, `${at}/elements/${j}`));
+        });
       break;
   }
+  return errors;
+}
+
+/** A static select: at most 100 options (or 100 groups), option texts and group labels of 75 characters. */
+function checkSelect(element: unknown, at: string): string[] {
+  if (!isObject(element) || element.type !== 'static_select') return [];
+  const errors: string[] = [];
+  const groups = Array.isArray(element.option_groups) ? element.option_groups : undefined;
+  const options = groups
+    ? groups.flatMap((g: unknown) => (isObject(g) && Array.isArray(g.options) ? g.options : []))
+    : Array.isArray(element.options)
+      ? element.options
+      : [];
+  if (!groups && !Array.isArray(element.options))
+    errors.push(`must provide options or option_groups [json-pointer:${at}]`);
+  errors.push(...tooMany(groups ?? [], 100, `${at}/option_groups`));
+  if (options.length > 100) errors.push(`no more than 100 options allowed [json-pointer:${at}]`);
+  groups?.forEach((g: unknown, k) => {
+    errors.push(...tooLong(isObject(g) ? textOf(g.label) : '', 75, `${at}/option_groups/${k}/label`));
+  });
+  options.forEach((o: unknown, k) => {
+    errors.push(...tooLong(isObject(o) ? textOf(o.text) : '', 75, `${at}/options/${k}/text`));
+  });
   return errors;
 }
 

@@ -58,6 +58,8 @@ type Args = Record<string, unknown>;
 export class FakeWorkspaceState {
   readonly messages = new Map<string, FakeMessage[]>();
   readonly ephemerals: FakeEphemeral[] = [];
+  /** The App Home view last published per user (views.publish). */
+  readonly homes = new Map<string, unknown>();
   private seq = 0;
 
   constructor(private readonly firstTsSeconds: number) {}
@@ -78,6 +80,7 @@ export class FakeWorkspaceState {
   clear(): void {
     this.messages.clear();
     this.ephemerals.length = 0;
+    this.homes.clear();
   }
 }
 
@@ -157,6 +160,19 @@ const HANDLERS: Record<string, Handler> = {
     };
     state.ephemerals.push(ephemeral);
     return { ok: true, message_ts: ephemeral.message_ts };
+  },
+
+  // App Home: a `home` view for one user, its blocks checked like a message's.
+  'views.publish': (args, { state }) => {
+    const user = str(args.user_id);
+    if (user === undefined) return fail('invalid_arguments');
+    const view = typeof args.view === 'string' ? safeJson(args.view) : args.view;
+    if (view === null || typeof view !== 'object' || (view as { type?: unknown }).type !== 'home')
+      return fail('invalid_arguments');
+    const problem = checkBlocks((view as { blocks?: unknown }).blocks ?? []);
+    if (problem) return fail(problem.error, { errors: problem.errors });
+    state.homes.set(user, view);
+    return { ok: true, view: { id: `V${state.nextTs().replace('.', '')}`, type: 'home', ...view } };
   },
 
   // Newest first, top-level messages only (as Slack does); metadata only with include_all_metadata.
@@ -264,6 +280,14 @@ function str(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   // JSON bodies may carry numbers (e.g. a ts sent unquoted); form bodies never do.
   return typeof value === 'number' ? String(value) : undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function fail(error: string, extra: Record<string, unknown> = {}): MethodResult {

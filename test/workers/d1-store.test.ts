@@ -5,6 +5,7 @@
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { describeAlertStoreContract } from '../../src/store/alert-store.contract.js';
 import { openD1Store } from '../../src/store/d1-store.js';
+import { describeListenStoreContract } from '../../src/store/listen-store.contract.js';
 
 /** Storage is per test file; each contract case gets an empty, freshly migrated database instead. */
 async function freshDatabase(): Promise<void> {
@@ -21,6 +22,11 @@ async function freshDatabase(): Promise<void> {
 }
 
 describeAlertStoreContract('D1 store', async () => {
+  await freshDatabase();
+  return { store: openD1Store(env.DB), close: () => undefined };
+});
+
+describeListenStoreContract('D1 store', async () => {
   await freshDatabase();
   return { store: openD1Store(env.DB), close: () => undefined };
 });

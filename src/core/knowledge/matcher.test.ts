@@ -91,6 +91,9 @@ describe('matcher: what every result carries', () => {
         return entry.signals.includes(reason.detail);
       case 'text':
         return reason.detail.trim().length > 0;
+      case 'corrected':
+        // Never produced by the matcher: only the delivery sets it, for an entry the team chose.
+        return false;
     }
   }
 

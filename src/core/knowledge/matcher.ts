@@ -15,7 +15,8 @@ export interface MatchHints {
   statusCode?: number | undefined;
 }
 
-export type ReasonKind = 'code' | 'alias' | 'signal' | 'text';
+/** `corrected`: the team picked this entry for alerts of this kind (not the matcher's own evidence). */
+export type ReasonKind = 'code' | 'alias' | 'signal' | 'text' | 'corrected';
 
 export interface MatchReason {
   kind: ReasonKind;

@@ -160,13 +160,15 @@ export function reasonsText(match: Match): string {
   const parts: string[] = [];
   for (const reason of match.reasons) {
     const label =
-      reason.kind === 'code'
-        ? `status ${reason.detail.replace(/^status /, '')}`
-        : reason.kind === 'alias'
-          ? `code ${reason.detail}`
-          : reason.kind === 'signal'
-            ? 'error text'
-            : 'similar wording';
+      reason.kind === 'corrected'
+        ? 'corrected by the team'
+        : reason.kind === 'code'
+          ? `status ${reason.detail.replace(/^status /, '')}`
+          : reason.kind === 'alias'
+            ? `code ${reason.detail}`
+            : reason.kind === 'signal'
+              ? 'error text'
+              : 'similar wording';
     if (!seen.has(label)) {
       seen.add(label);
       parts.push(label);

@@ -12,6 +12,7 @@
 
 import type { Match } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
+import { isListened } from '../listen/listened.js';
 import {
   renderAlertExplanation,
   renderAlertParent,
@@ -21,8 +22,10 @@ import {
 } from '../messages/alert-messages.js';
 import type { SlackPayload } from '../messages/blocks.js';
 import { renderDigestParent } from '../messages/digest-messages.js';
+import { renderSeenAgainNote } from '../messages/listen-messages.js';
 import type { Delivery, Digest, SlackFailure, SlackMessage, SlackPort, SlackResult, StoredAlert } from '../ports.js';
 import { controlOptions } from './controls.js';
+import { correctedEntryFor, correctedMatch, withCorrectionControl } from './correct-match.js';
 import { rankedFixesFor } from './explain-query.js';
 import type { CoreServices } from './services.js';
 
@@ -126,7 +129,14 @@ export const DEFAULT_STORM: StormPolicy = { threshold: 5, windowMs: 2 * 60_000 }
 
 async function postAlert(services: CoreServices, alert: StoredAlert, channel: string): Promise<void> {
   const result = services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode });
-  const best = result.matches[0] && result.matches[0].confidence >= 0.2 ? result.matches[0] : undefined;
+  // The team's correction for alerts of this kind comes first; the matcher's choice otherwise.
+  const corrected = await correctedEntryFor(services, alert);
+  const best = corrected
+    ? correctedMatch(corrected)
+    : result.matches[0] && result.matches[0].confidence >= 0.2
+      ? result.matches[0]
+      : undefined;
+  if (corrected) result.matches = [best as Match, ...result.matches.filter((m) => m.id !== corrected.id)];
   const entry = best ? services.entries.get(best.id) : undefined;
   const now = services.clock.now();
   const storm = services.storm ?? DEFAULT_STORM;
@@ -192,7 +202,11 @@ async function postExplanation(
   matches: readonly Match[],
 ): Promise<void> {
   const fixes = entry ? await rankedFixesFor(services, entry, alert.service) : [];
-  const message = renderAlertExplanation(alert, entry, best, fixes, matches.slice(best ? 1 : 0, 4));
+  const message = withCorrectionControl(
+    renderAlertExplanation(alert, entry, best, fixes, matches.slice(best ? 1 : 0, 4)),
+    { id: alert.id, entryId: entry?.id },
+    services.entries,
+  );
   const posted = await postOnce(services, {
     message: { channel, threadTs: parentTs, key: `${alert.dedupKey}#explanation`, ...message },
     attemptedAt: alert.explanationPostingAt,
@@ -272,11 +286,16 @@ async function noteOnAlert(
   const channel = alert.channel as string;
   const parentTs = alert.parentTs as string;
   const now = services.clock.now();
-  if (delivery.kind !== 'repeat') {
+  const listened = isListened(alert);
+  // A listened alert's parent is another tool's message, which apierr cannot edit: notes only.
+  if (delivery.kind !== 'repeat' && !listened) {
     // An edit is idempotent: repeating it after a crash changes nothing.
-    const best = alert.entryId
+    const top = alert.entryId
       ? services.matcher.match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode }).matches[0]
       : undefined;
+    // An entry the team chose (a correction) is not the matcher's top match: keep showing the team's.
+    const chosen = alert.entryId && top?.id !== alert.entryId ? services.entries.get(alert.entryId) : undefined;
+    const best = chosen ? correctedMatch(chosen) : top;
     unwrap(
       await services.slack.updateMessage({
         channel,
@@ -290,7 +309,9 @@ async function noteOnAlert(
       ? renderResolvedNote(alert, now)
       : delivery.kind === 'reopen'
         ? renderReopenedNote()
-        : renderRepeatNote(alert);
+        : listened
+          ? renderSeenAgainNote()
+          : renderRepeatNote(alert);
   await postOnce(services, {
     message: { channel, threadTs: parentTs, key: `${alert.dedupKey}#${delivery.kind}#${delivery.id}`, ...note },
     attemptedAt: delivery.postingAt,

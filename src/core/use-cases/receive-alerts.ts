@@ -18,8 +18,10 @@ export interface ReceiptSummary {
 export async function receiveAlerts(
   services: Pick<CoreServices, 'store' | 'clock' | 'alertChannel'>,
   alerts: readonly Alert[],
+  /** The channel the sender named (already checked against the allowed ones); the alert channel otherwise. */
+  channel?: string | undefined,
 ): Promise<ReceiptSummary> {
-  const outcomes = await services.store.receiveAlerts(alerts, services.alertChannel, services.clock.now());
+  const outcomes = await services.store.receiveAlerts(alerts, channel ?? services.alertChannel, services.clock.now());
   const rows = alerts.map((alert, i) => ({
     dedupKey: alert.dedupKey,
     status: alert.status,

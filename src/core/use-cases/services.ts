@@ -3,6 +3,7 @@
  * @module
  */
 import type { SilencePort } from '../alertmanager.js';
+import type { ListenConfig } from '../config.js';
 import type { Matcher } from '../knowledge/matcher.js';
 import type { Entry } from '../knowledge/schema.js';
 import type { Metrics } from '../metrics.js';
@@ -25,6 +26,10 @@ export interface CoreServices {
   silenceHours?: readonly number[] | undefined;
   /** What apierr counts about itself (src/core/metrics.ts); nothing is counted when absent. */
   metrics?: Metrics | undefined;
+  /** Where apierr reads other tools' alert messages; listening is off when absent or empty. */
+  listen?: ListenConfig | undefined;
+  /** Channels webhook senders may name; any channel id when absent. */
+  allowedChannels?: readonly string[] | undefined;
 }
 
 export function indexEntries(entries: readonly Entry[]): ReadonlyMap<string, Entry> {

@@ -73,12 +73,15 @@ export function apiRoutes(): Hono<Env> {
 
   app.get('/stats', async (c) => {
     const { store, entries } = c.var.services;
-    const [stats, ackMedians, actions] = await Promise.all([
+    const [stats, ackMedians, actions, corrections] = await Promise.all([
       store.stats(),
       store.ackMedians(),
       store.recentActions(50),
+      store.correctionStats(),
     ]);
     return c.json({
+      // Where the team corrected the matcher (corrections still standing): the knowledge base's weak spots.
+      corrections: corrections.map((k) => ({ from: k.fromEntry ?? null, to: k.toEntry ?? null, count: k.count })),
       entries: stats.map((s) => ({
         id: s.entryId,
         title: entries.get(s.entryId)?.title ?? s.entryId,

@@ -9,6 +9,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { snsSubscribeUrl } from '../../core/alerts/sources/index.js';
+import { chooseChannel } from '../../core/alerts/target-channel.js';
 import { createRateLimiter, type RateLimiter } from '../../core/security/rate-limit.js';
 import { receiveAlerts } from '../../core/use-cases/receive-alerts.js';
 import { limitBody } from '../middleware/body-limit.js';
@@ -146,7 +147,18 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
         if (subscribeUrl) await confirmSubscription(c, subscribeUrl);
         return c.json({ status: 'ignored', accepted: 0, duplicates: 0, alerts: [] }, 200);
       }
-      const summary = await receiveAlerts(services, parsed.alerts);
+      const choice = chooseChannel(source, c.req.query('channel'), body, services.allowedChannels);
+      if (!choice.ok) {
+        return problem(c, {
+          type: 'invalid-payload',
+          title: 'Channel refused',
+          status: 422,
+          detail: choice.detail,
+          field: choice.field,
+          ...(choice.pointer !== undefined ? { pointer: choice.pointer } : {}),
+        });
+      }
+      const summary = await receiveAlerts(services, parsed.alerts, choice.channel);
       if (summary.accepted > 0) services.defer(services.drainOutbox);
       // 202: stored and queued for Slack. 200 for a pure redelivery: success, so the sender stops retrying.
       return c.json(

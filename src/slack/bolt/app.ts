@@ -43,7 +43,12 @@ export function createBoltSocketMode(
   app.command(/^\/apierr/, forward);
   app.event('reaction_added', forward);
   app.event('reaction_removed', forward);
+  // Other tools' alert messages in listened channels (message.channels / message.groups).
+  app.event('message', forward);
+  app.event('app_home_opened', forward);
   app.action(/.*/, forward);
+  // "Explain with apierr" message shortcuts.
+  app.shortcut(/^apierr_explain/, forward);
 
   return {
     app,
