@@ -70,12 +70,18 @@ export function webhookOutcomeOf(status: number): WebhookOutcome {
 }
 
 /** The Slack Web API methods behind the SlackPort. */
-export type SlackMethod = 'chat.postMessage' | 'chat.update' | 'conversations.history' | 'conversations.replies';
+export type SlackMethod =
+  | 'chat.postMessage'
+  | 'chat.update'
+  | 'conversations.history'
+  | 'conversations.replies'
+  | 'views.publish';
 export const SLACK_METHODS: readonly SlackMethod[] = [
   'chat.postMessage',
   'chat.update',
   'conversations.history',
   'conversations.replies',
+  'views.publish',
 ];
 
 /** The SlackPort's own classification of a call (see `SlackFailure`), plus success. */

@@ -44,5 +44,12 @@ export function meteredSlack(slack: SlackPort, options: MeteredSlackOptions): Sl
     updateMessage: (message) => timed('chat.update', () => slack.updateMessage(message)),
     findMessage: (query) =>
       timed(query.threadTs ? 'conversations.replies' : 'conversations.history', () => slack.findMessage(query)),
+    // Optional on the port (the App Home): passed through, and metered, only where the client has it.
+    ...(slack.publishHome
+      ? {
+          publishHome: (userId: string, view: Parameters<NonNullable<SlackPort['publishHome']>>[1]) =>
+            timed('views.publish', () => (slack.publishHome as NonNullable<SlackPort['publishHome']>)(userId, view)),
+        }
+      : {}),
   };
 }
