@@ -20,7 +20,7 @@ import {
   WEBHOOK_TOKEN,
 } from '../helpers/app-harness.js';
 import type { FakeMessage } from '../helpers/fake-slack.js';
-import { freePort } from '../helpers/worker-process.js';
+import { freePort, until } from '../helpers/wait.js';
 
 interface Element {
   type: string;
@@ -78,20 +78,6 @@ function press(
           },
     ],
   });
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('Acknowledge from the alert message', () => {

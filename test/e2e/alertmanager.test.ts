@@ -12,6 +12,7 @@ import {
   startAlertmanager,
 } from '../helpers/alertmanager.js';
 import { ALERT_CHANNEL, blockText, startTestApp, type TestApp, WEBHOOK_TOKEN } from '../helpers/app-harness.js';
+import { until } from '../helpers/wait.js';
 
 const binary = alertmanagerBinary();
 const inCI = Boolean(process.env.CI) && process.env.CI !== 'false';
@@ -33,20 +34,6 @@ const alerts: AlertmanagerAlert[] = [
     },
   },
 ];
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 8000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.skipIf(!binary && !inCI)('apierr behind a real Prometheus Alertmanager', () => {
   let app: TestApp;

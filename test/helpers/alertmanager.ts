@@ -39,10 +39,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from './wait.js';
 
 /**
  * Fast timings that stay deterministic (see the module comment): the first
@@ -155,18 +155,6 @@ export function alertmanagerBinary(): string | undefined {
 }
 
 /** A port that was free on 127.0.0.1 a moment ago. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
-  });
-}
 
 function buildConfig(opts: AlertmanagerOptions): Record<string, unknown> {
   const receiver = opts.receiverName ?? 'apierr';

@@ -10,10 +10,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from './wait.js';
 
 export const PROMETHEUS_INSTALL_HINT =
   'Prometheus is not installed: run `bash .ci/install-prometheus.sh` (Debian package prometheus: prometheus and promtool)';
@@ -58,19 +58,6 @@ export function runTool(
       else resolve({ code, stdout, stderr });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
   });
 }
 
