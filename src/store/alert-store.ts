@@ -721,14 +721,15 @@ export class SqlAlertStore implements AlertStore {
   }
 
   async ackMedians(): Promise<Map<string, number>> {
-    // The median per entry with window functions: row number against the count, inside SQLite.
+    // The median per entry with window functions: row number against the count, inside SQLite. Named index:
+    // without ANALYZE statistics SQLite would pick alerts_entry and read every matched alert (0.5 s at 100,000).
     const rows = await this.rows(
       stmt(
         `SELECT entry_id, avg(ms) AS median FROM (
-           SELECT entry_id, first_acked_at - first_seen_at AS ms,
-                  row_number() OVER (PARTITION BY entry_id ORDER BY first_acked_at - first_seen_at) AS rn,
+           SELECT entry_id, (first_acked_at - first_seen_at) AS ms,
+                  row_number() OVER (PARTITION BY entry_id ORDER BY (first_acked_at - first_seen_at)) AS rn,
                   count(*) OVER (PARTITION BY entry_id) AS n
-           FROM alerts WHERE first_acked_at IS NOT NULL AND entry_id IS NOT NULL)
+           FROM alerts INDEXED BY alerts_ack_time WHERE entry_id IS NOT NULL AND first_acked_at IS NOT NULL)
          WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY entry_id`,
       ),
     );

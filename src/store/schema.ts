@@ -73,6 +73,10 @@ export const alerts = sqliteTable(
     index('alerts_resolve_time')
       .on(t.entryId, sql`(${t.resolvedAt} - ${t.firstSeenAt})`)
       .where(sql`${t.entryId} IS NOT NULL AND ${t.resolvedAt} IS NOT NULL`),
+    // Time to acknowledge per pattern (stats), from the few acknowledged alerts instead of the whole table.
+    index('alerts_ack_time')
+      .on(t.entryId, sql`(${t.firstAckedAt} - ${t.firstSeenAt})`)
+      .where(sql`${t.entryId} IS NOT NULL AND ${t.firstAckedAt} IS NOT NULL`),
   ],
 );
 

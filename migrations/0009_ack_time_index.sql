@@ -1,0 +1,1 @@
+CREATE INDEX `alerts_ack_time` ON `alerts` (`entry_id`,("first_acked_at" - "first_seen_at")) WHERE "alerts"."entry_id" IS NOT NULL AND "alerts"."first_acked_at" IS NOT NULL;
