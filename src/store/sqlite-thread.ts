@@ -122,20 +122,20 @@ export class SqliteThreadDriver implements SqlDriver {
 
   unit(statements: readonly Statement[]): Promise<StatementResult[]> {
     if (this.closed) return Promise.reject(new Error('the database is closed'));
-    let texts: [number, string][] | undefined;
+    const texts: [number, string][] = [];
     const refs = statements.map((s) => {
       let ref = this.refs.get(s.sql);
       if (ref === undefined) {
         ref = this.refs.size + 1;
         this.refs.set(s.sql, ref);
-        (texts ??= []).push([ref, s.sql]);
+        texts.push([ref, s.sql]);
       }
       return { ref, params: s.params };
     });
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage(texts ? { id, statements: refs, texts } : { id, statements: refs });
+      this.worker.postMessage(texts.length > 0 ? { id, statements: refs, texts } : { id, statements: refs });
     });
   }
 
