@@ -115,6 +115,8 @@ export interface Delivery {
   createdAt: number;
   /** When this delivery's thread note was first attempted (see StoredAlert.parentPostingAt). */
   postingAt: number | undefined;
+  /** The webhook request that queued it (X-Request-Id), if it came from one. */
+  requestId?: string | undefined;
 }
 
 export interface FixRecord {
@@ -157,7 +159,13 @@ export interface ChannelClaim {
  */
 export interface AlertStore {
   /** Records alert events and queues their Slack deliveries. Concurrent duplicates produce one row. */
-  receiveAlerts(alerts: readonly Alert[], channel: string, now: number): Promise<ReceiptOutcome[]>;
+  receiveAlerts(
+    alerts: readonly Alert[],
+    channel: string,
+    now: number,
+    /** The webhook request's id, kept on the deliveries it queues so that it reaches Slack's metadata. */
+    requestId?: string | undefined,
+  ): Promise<ReceiptOutcome[]>;
 
   // The outbox ------------------------------------------------------------------------------------------
   /** Channels with deliveries due at `now` or digests to edit, that no drainer holds. */
@@ -398,6 +406,8 @@ export interface SlackMessage {
   threadTs?: string | undefined;
   /** Idempotency key stored in the message's metadata, so that `findMessage` can recognize it later. */
   key?: string | undefined;
+  /** The webhook request behind the message, stored in its metadata too: one id from the sender to Slack. */
+  requestId?: string | undefined;
 }
 
 export type SlackFailure =
@@ -429,5 +439,22 @@ export interface SlackPort {
 
 /** The metadata event type apierr tags its messages with. */
 export const MESSAGE_EVENT_TYPE = 'apierr_message';
+
+/**
+ * The `metadata` of a message apierr posts: its idempotency key (to find it again after an interrupted post)
+ * and the webhook request behind it (one id from the sender's request to the Slack message). Slack shows
+ * metadata to apps only, never in the channel.
+ */
+export function messageMetadata(message: Pick<SlackMessage, 'key' | 'requestId'>): {
+  metadata?: { event_type: string; event_payload: Record<string, string> };
+} {
+  if (!message.key) return {};
+  return {
+    metadata: {
+      event_type: MESSAGE_EVENT_TYPE,
+      event_payload: { key: message.key, ...(message.requestId ? { request_id: message.requestId } : {}) },
+    },
+  };
+}
 
 export type { Match };

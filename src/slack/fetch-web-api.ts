@@ -4,7 +4,14 @@
  * owns retrying, with the delay Slack asked for).
  * @module
  */
-import { type Logger, MESSAGE_EVENT_TYPE, type SlackMessage, type SlackPort, type SlackResult } from '../core/ports.js';
+import {
+  type Logger,
+  MESSAGE_EVENT_TYPE,
+  messageMetadata,
+  type SlackMessage,
+  type SlackPort,
+  type SlackResult,
+} from '../core/ports.js';
 import { classifyHttpStatus, classifySlackError } from './slack-errors.js';
 
 export interface FetchSlackOptions {
@@ -87,7 +94,7 @@ export function createFetchSlack(options: FetchSlackOptions): SlackPort {
           text: message.text,
           blocks: message.blocks,
           ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-          ...(message.key ? { metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { key: message.key } } } : {}),
+          ...messageMetadata(message),
           unfurl_links: false,
         },
         (answer) => ({ channel: String(answer.channel ?? message.channel), ts: String(answer.ts) }),

@@ -21,13 +21,22 @@ export function meteredSlack(slack: SlackPort, options: MeteredSlackOptions): Sl
   const now = options.now ?? (() => performance.now());
   const { metrics, logger } = options;
 
-  const timed = async <T>(method: SlackMethod, run: () => Promise<SlackResult<T>>): Promise<SlackResult<T>> => {
+  const timed = async <T>(
+    method: SlackMethod,
+    run: () => Promise<SlackResult<T>>,
+    requestId?: string | undefined,
+  ): Promise<SlackResult<T>> => {
     const started = now();
     const result = await run();
     const ms = now() - started;
     const outcome: SlackOutcome = result.ok ? 'ok' : result.failure.kind;
     metrics.slackCall(method, outcome, ms / 1000);
-    const fields: Record<string, unknown> = { method, outcome, ms: Math.round(ms) };
+    const fields: Record<string, unknown> = {
+      method,
+      outcome,
+      ms: Math.round(ms),
+      ...(requestId ? { requestId } : {}),
+    };
     if (!result.ok) {
       if (result.failure.kind === 'rate_limited') {
         metrics.retryAfterWait(result.failure.retryAfterMs / 1000);
@@ -40,8 +49,8 @@ export function meteredSlack(slack: SlackPort, options: MeteredSlackOptions): Sl
 
   return {
     teamId: () => slack.teamId(),
-    postMessage: (message) => timed('chat.postMessage', () => slack.postMessage(message)),
-    updateMessage: (message) => timed('chat.update', () => slack.updateMessage(message)),
+    postMessage: (message) => timed('chat.postMessage', () => slack.postMessage(message), message.requestId),
+    updateMessage: (message) => timed('chat.update', () => slack.updateMessage(message), message.requestId),
     findMessage: (query) =>
       timed(query.threadTs ? 'conversations.replies' : 'conversations.history', () => slack.findMessage(query)),
     // Optional on the port (the App Home): passed through, and metered, only where the client has it.

@@ -9,6 +9,7 @@ import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import {
   type Logger,
   MESSAGE_EVENT_TYPE,
+  messageMetadata,
   type SlackFailure,
   type SlackMessage,
   type SlackPort,
@@ -64,7 +65,7 @@ export function createWebApiSlack(options: WebApiSlackOptions): SlackPort & { cl
           text: message.text,
           blocks: message.blocks as never,
           ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-          ...(message.key ? { metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { key: message.key } } } : {}),
+          ...messageMetadata(message),
           unfurl_links: false,
         });
         return { channel: answer.channel ?? message.channel, ts: answer.ts as string };

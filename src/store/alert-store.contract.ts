@@ -43,8 +43,9 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
     it(
       'stores a new alert and owes Slack one post for it',
       withStore(async (store) => {
-        expect(await store.receiveAlerts([alert('a')], 'C1', T0)).toEqual(['new']);
+        expect(await store.receiveAlerts([alert('a')], 'C1', T0, 'req-1')).toEqual(['new']);
         const due = await store.dueDeliveries(T0, 10);
+        expect(due[0]?.requestId).toBe('req-1');
         expect(due).toHaveLength(1);
         expect(due[0]).toMatchObject({ kind: 'post', channel: 'C1', state: 'pending', attempts: 0 });
         const stored = await store.getAlert(due[0]?.alertId as number);

@@ -59,13 +59,18 @@ export const UPSERT_ALERT = `
   RETURNING last_outcome AS outcome`;
 
 export const QUEUE_DELIVERY = `
-  INSERT INTO deliveries (alert_id, kind, channel, state, attempts, next_attempt_at, created_at, transition)
+  INSERT INTO deliveries (alert_id, kind, channel, state, attempts, next_attempt_at, created_at, transition, request_id)
   SELECT id, CASE last_outcome WHEN 'new' THEN 'post' WHEN 'resolved' THEN 'resolve' WHEN 'repeat' THEN 'repeat'
-                               WHEN 'reopened' THEN 'reopen' END, ?, 'pending', 0, ?, ?, transitions
+                               WHEN 'reopened' THEN 'reopen' END, ?, 'pending', 0, ?, ?, transitions, ?
   FROM alerts WHERE dedup_key = ? AND last_outcome <> 'duplicate'
   ON CONFLICT (alert_id, kind, transition) DO NOTHING`;
 
-export function receiptStatements(alert: Alert, channel: string, now: number): [Statement, Statement] {
+export function receiptStatements(
+  alert: Alert,
+  channel: string,
+  now: number,
+  requestId?: string | undefined,
+): [Statement, Statement] {
   return [
     stmt(
       UPSERT_ALERT,
@@ -85,7 +90,7 @@ export function receiptStatements(alert: Alert, channel: string, now: number): [
       now,
       alert.status === 'resolved' ? now : null,
     ),
-    stmt(QUEUE_DELIVERY, channel, now, now, alert.dedupKey),
+    stmt(QUEUE_DELIVERY, channel, now, now, requestId ?? null, alert.dedupKey),
   ];
 }
 
@@ -98,7 +103,8 @@ const ALERT_COLUMNS = `id, dedup_key, source, status, title, description, servic
 const ALERT_AND_DIGEST = `(id = ? OR (digest_id IS NOT NULL AND digest_id = (SELECT digest_id FROM alerts WHERE id = ?
   AND id = (SELECT representative_alert_id FROM digests WHERE digests.id = alerts.digest_id))))`;
 
-const DELIVERY_COLUMNS = `id, alert_id, kind, channel, state, attempts, next_attempt_at, last_error, created_at, posting_at`;
+const DELIVERY_COLUMNS = `id, alert_id, kind, channel, state, attempts, next_attempt_at, last_error, created_at, posting_at,
+  request_id`;
 
 const DIGEST_COLUMNS = `id, channel, entry_key, representative_alert_id, opened_at, last_joined_at, parent_ts,
   parent_posting_at, version, refreshed_version`;
@@ -120,9 +126,14 @@ export class SqlAlertStore implements AlertStore {
     return results.reduce((sum, r) => sum + r.changes, 0);
   }
 
-  async receiveAlerts(incoming: readonly Alert[], channel: string, now: number): Promise<ReceiptOutcome[]> {
+  async receiveAlerts(
+    incoming: readonly Alert[],
+    channel: string,
+    now: number,
+    requestId?: string | undefined,
+  ): Promise<ReceiptOutcome[]> {
     if (incoming.length === 0) return [];
-    const results = await this.db.unit(incoming.flatMap((alert) => receiptStatements(alert, channel, now)));
+    const results = await this.db.unit(incoming.flatMap((alert) => receiptStatements(alert, channel, now, requestId)));
     return incoming.map((_, i) => (results[2 * i]?.rows[0]?.outcome as ReceiptOutcome | undefined) ?? 'duplicate');
   }
 
@@ -1025,7 +1036,7 @@ export function listenedStatements(m: ListenedMessage, repostWindowMs: number): 
         m.dedupKey,
         seenKey,
       ),
-      stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, m.dedupKey),
+      stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, null, m.dedupKey),
       record,
     ];
   }
@@ -1065,7 +1076,7 @@ export function listenedStatements(m: ListenedMessage, repostWindowMs: number): 
       seenKey,
       seenKey,
     ),
-    stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, m.dedupKey),
+    stmt(QUEUE_DELIVERY, m.channel, m.now, m.now, null, m.dedupKey),
     record,
   ];
 }
@@ -1147,5 +1158,6 @@ function toDelivery(row: Record<string, unknown>): Delivery {
     lastError: optionalString(row.last_error),
     createdAt: Number(row.created_at),
     postingAt: optionalNumber(row.posting_at),
+    requestId: optionalString(row.request_id),
   };
 }

@@ -127,6 +127,8 @@ export const deliveries = sqliteTable(
     postingAt: integer('posting_at'),
     /** The alert's `transitions` when this step was queued: firing -> resolved -> firing -> resolved owes two resolves. */
     transition: integer('transition').notNull().default(0),
+    /** The webhook request that queued this step (X-Request-Id), carried into the Slack message's metadata. */
+    requestId: text('request_id'),
   },
   (t) => [
     uniqueIndex('deliveries_alert_kind_transition').on(t.alertId, t.kind, t.transition),

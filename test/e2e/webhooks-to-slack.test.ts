@@ -45,6 +45,21 @@ function genericAlert(id: string, overrides: Record<string, unknown> = {}) {
 }
 
 describe('an Alertmanager notification', () => {
+  it('carries the sender request id into the metadata of every message it posts for the alert', async () => {
+    const res = await app.webhook('generic', genericAlert('traced-1'), { 'x-request-id': 'trace-0a1b2c3d' });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('x-request-id')).toBe('trace-0a1b2c3d');
+    await app.settle();
+    const posts = newCallsTo('chat.postMessage');
+    expect(posts).toHaveLength(2); // the parent and its explanation
+    for (const post of posts) {
+      expect(post.args.metadata).toMatchObject({
+        event_type: 'apierr_message',
+        event_payload: { request_id: 'trace-0a1b2c3d' },
+      });
+    }
+  });
+
   it('posts one parent per alert, with the explanation in its thread', async () => {
     const res = await app.webhook('alertmanager', webhookFixture('alertmanager-firing.json'));
     expect(res.status).toBe(202);

@@ -70,7 +70,7 @@ export async function deliver(
   const alert = await services.store.getAlert(delivery.alertId);
   if (!alert) return { state: 'failed', reason: `alert ${delivery.alertId} no longer exists` };
   const calls = { count: 0 };
-  const counted: CoreServices = { ...services, slack: countingSlack(services.slack, calls) };
+  const counted: CoreServices = { ...services, slack: countingSlack(services.slack, calls, delivery.requestId) };
   try {
     switch (delivery.kind) {
       case 'post':
@@ -363,18 +363,24 @@ async function workspaceOf(services: CoreServices): Promise<string> {
   return teamId;
 }
 
-/** Counts the messages a delivery posts or edits, so the pacer charges the channel for what was sent. */
-function countingSlack(slack: SlackPort, calls: { count: number }): SlackPort {
+/**
+ * Counts the messages a delivery posts or edits, so the pacer charges the channel for what was sent, and tags
+ * each with the webhook request that queued the delivery (its metadata carries the id into Slack).
+ */
+function countingSlack(slack: SlackPort, calls: { count: number }, requestId: string | undefined): SlackPort {
+  const tagged = <M extends SlackMessage>(message: M): M =>
+    requestId && message.requestId === undefined ? { ...message, requestId } : message;
   return {
+    ...slack,
     teamId: () => slack.teamId(),
     findMessage: (query) => slack.findMessage(query),
     postMessage: (message) => {
       calls.count++;
-      return slack.postMessage(message);
+      return slack.postMessage(tagged(message));
     },
     updateMessage: (message) => {
       calls.count++;
-      return slack.updateMessage(message);
+      return slack.updateMessage(tagged(message));
     },
   };
 }

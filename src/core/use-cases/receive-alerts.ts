@@ -20,8 +20,15 @@ export async function receiveAlerts(
   alerts: readonly Alert[],
   /** The channel the sender named (already checked against the allowed ones); the alert channel otherwise. */
   channel?: string | undefined,
+  /** The request's id (X-Request-Id): it follows the alert into the Slack message's metadata. */
+  requestId?: string | undefined,
 ): Promise<ReceiptSummary> {
-  const outcomes = await services.store.receiveAlerts(alerts, channel ?? services.alertChannel, services.clock.now());
+  const outcomes = await services.store.receiveAlerts(
+    alerts,
+    channel ?? services.alertChannel,
+    services.clock.now(),
+    requestId,
+  );
   const rows = alerts.map((alert, i) => ({
     dedupKey: alert.dedupKey,
     status: alert.status,

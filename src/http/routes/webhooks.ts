@@ -158,7 +158,7 @@ export function webhookRoutes(limiter: RateLimiter = createRateLimiter()): Hono<
           ...(choice.pointer !== undefined ? { pointer: choice.pointer } : {}),
         });
       }
-      const summary = await receiveAlerts(services, parsed.alerts, choice.channel);
+      const summary = await receiveAlerts(services, parsed.alerts, choice.channel, c.get('requestId'));
       if (summary.accepted > 0) services.defer(services.drainOutbox);
       // 202: stored and queued for Slack. 200 for a pure redelivery: success, so the sender stops retrying.
       return c.json(
