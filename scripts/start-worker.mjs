@@ -53,10 +53,13 @@ if (process.env.KNOWLEDGE_DIR) {
 const migrate = spawnSync(
   process.execPath,
   [wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],
-  { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
+  // Bounded: a local apply takes seconds; one was seen hanging on a loaded machine.
+  { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], timeout: 180_000, killSignal: 'SIGKILL' },
 );
 if (migrate.status !== 0) {
-  process.stderr.write('apierr: cannot start the Worker: applying the D1 migrations failed\n');
+  process.stderr.write(
+    `apierr: cannot start the Worker: applying the D1 migrations ${migrate.error ? 'timed out after 180 s' : 'failed'}\n`,
+  );
   process.exit(migrate.status ?? 1);
 }
 
