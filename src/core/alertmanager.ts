@@ -4,6 +4,7 @@
  * silence from an alert).
  * @module
  */
+import { escapeMrkdwn } from './messages/blocks.js';
 
 export interface SilenceMatcher {
   name: string;
@@ -52,8 +53,12 @@ export function matchersFor(labels: Readonly<Record<string, string>>): SilenceMa
   return matchers.length > 0 ? matchers : undefined;
 }
 
-/** What the person who clicked reads when a silence could not be made or expired. */
+/** What the person who clicked reads when a silence could not be made or expired (mrkdwn, reason escaped). */
 export function describeSilenceFailure(failure: SilenceFailure): string {
+  return describe({ ...failure, reason: escapeMrkdwn(failure.reason) });
+}
+
+function describe(failure: SilenceFailure): string {
   switch (failure.kind) {
     case 'unreachable':
       return `Alertmanager could not be reached (${failure.reason}). Nothing was silenced.`;

@@ -17,6 +17,9 @@ export interface OutboxLoop {
   stop(): Promise<void>;
 }
 
+/** Waits up to this long (about two paced posts) hold kicks back; longer ones do not. */
+const SHORT_WAIT_MS = 2000;
+
 export function createOutboxLoop(
   services: CoreServices,
   options: { pollMs?: number } & Omit<DrainOptions, 'shouldStop'> = {},
@@ -31,13 +34,19 @@ export function createOutboxLoop(
   let wake: NodeJS.Timeout | undefined;
   let wakeAt = 0;
 
+  let wakeTimerAt = 0;
   const scheduleWake = (inMs: number) => {
     const at = Date.now() + inMs;
-    if (wakeAt > Date.now() && wakeAt <= at) return;
+    if (wakeTimerAt > Date.now() && wakeTimerAt <= at) return;
     clearTimeout(wake);
-    wakeAt = at;
+    wakeTimerAt = at;
+    // Only a short wait (a channel paced to one post a second) holds kicks back: under a webhook storm that
+    // saves a pass per request. A long one (a retry's backoff, Slack's Retry-After) must not hold back new
+    // work in other channels.
+    wakeAt = inMs <= SHORT_WAIT_MS ? at : 0;
     wake = setTimeout(() => {
       wakeAt = 0;
+      wakeTimerAt = 0;
       void kick();
     }, inMs);
   };

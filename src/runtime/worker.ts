@@ -142,8 +142,14 @@ async function kickDueChannels(core: CoreServices, env: WorkerEnv): Promise<void
 function httpServices(env: WorkerEnv, ctx: ExecutionContextLike, metrics: BufferedMetrics): HttpServices {
   const core = coreServices(env, metrics);
   const { config, logger } = core;
+  // Work after the answer counts too (Slack calls from buttons, the App Home): each task stores its metrics
+  // when it ends, since the request's own flush has already run by then.
   const defer = (task: () => Promise<void>) =>
-    ctx.waitUntil(task().catch((error: unknown) => logger.error({ err: String(error) }, 'deferred task failed')));
+    ctx.waitUntil(
+      task()
+        .catch((error: unknown) => logger.error({ err: String(error) }, 'deferred task failed'))
+        .finally(() => flushMetrics(core, metrics)),
+    );
   const respond = fetchRespond(logger);
   const slackEvents = config.slack
     ? createSlackEndpoint({

@@ -5,7 +5,7 @@
  */
 
 import { type Explanation, rulesBetween } from '../core/knowledge/explain.js';
-import { type SlackPayload, section } from '../core/messages/blocks.js';
+import { escapeMrkdwn, type SlackPayload, section } from '../core/messages/blocks.js';
 import { parseShareValue, renderExplanation, renderHelp, renderStats } from '../core/messages/command-messages.js';
 import { withCorrections } from '../core/messages/correction-messages.js';
 import { withChannelSummary } from '../core/messages/home-messages.js';
@@ -150,7 +150,10 @@ export async function handleFixButton(
   if (outcome.kind === 'recorded') {
     const entry = services.entries.get(outcome.entryId);
     const fix = entry?.fixes.find((f) => f.id === outcome.fixId);
-    return { outcome, reply: `Thanks: recorded "${fix?.text ?? outcome.fixId}" as the fix that resolved this alert.` };
+    return {
+      outcome,
+      reply: `Thanks: recorded "${escapeMrkdwn(fix?.text ?? outcome.fixId ?? '')}" as the fix that resolved this alert.`,
+    };
   }
   return { outcome, reply: 'That button does not belong to an alert apierr can record a fix for.' };
 }

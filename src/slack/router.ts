@@ -8,6 +8,7 @@
 import { readMessage, type SlackMessageLike } from '../core/listen/message-text.js';
 import { ACK_ACTION, EXPIRE_SILENCE_ACTION, SILENCE_ACTION, UNACK_ACTION } from '../core/messages/alert-controls.js';
 import { FIXED_IT_ACTION } from '../core/messages/alert-messages.js';
+import { escapeMrkdwn } from '../core/messages/blocks.js';
 import { SHARE_ACTION } from '../core/messages/command-messages.js';
 import { CORRECT_ACTION } from '../core/messages/correction-messages.js';
 import {
@@ -234,7 +235,7 @@ export function createSlackRouter(services: CoreServices, respond: Respond, opti
               if (!responseUrl) return;
               const text =
                 outcome.kind === 'corrected'
-                  ? `Thanks: this explanation now shows ${services.entries.get(outcome.to)?.title ?? outcome.to}, and the next alerts of this kind will too.`
+                  ? `Thanks: this explanation now shows ${escapeMrkdwn(services.entries.get(outcome.to)?.title ?? outcome.to)}, and the next alerts of this kind will too.`
                   : outcome.kind === 'undone'
                     ? 'Undone: the explanation is back to what apierr matched, and the next alerts of this kind are matched as before.'
                     : 'That menu does not belong to an explanation apierr can correct.';

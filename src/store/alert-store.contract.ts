@@ -499,5 +499,32 @@ export function describeAlertStoreContract(name: string, open: () => Promise<Sto
         ]);
       }),
     );
+
+    it(
+      'lets a silence that ran out be replaced by a new one',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a')], 'C1', T0);
+        await store.claimSilence(1, 'one', T0, T0 - 60_000);
+        await store.saveSilence(1, { token: 'one', silenceId: 'sil-1', until: T0 + HOUR, userId: 'U1', at: T0 });
+        expect(await store.claimSilence(1, 'early', T0 + HOUR - 1, T0)).toBe(false);
+        expect(await store.claimSilence(1, 'later', T0 + HOUR, T0)).toBe(true);
+        expect((await store.getAlert(1))?.silencedUntil).toBeUndefined();
+      }),
+    );
+
+    it(
+      'prunes storm digests past retention with their alerts, keeping those fixes point at',
+      withStore(async (store) => {
+        await store.receiveAlerts([alert('a'), alert('b'), alert('c')], 'C1', T0);
+        const storm = { channel: 'C1', entryKey: '', windowMs: 60_000, threshold: 0, now: T0 };
+        const opened = await store.placeInStorm({ ...storm, alertId: 1 });
+        await store.placeInStorm({ ...storm, alertId: 2 });
+        expect(opened.kind).toBe('opened');
+        await store.prune(T0 + 10 * 24 * HOUR);
+        expect(await store.getAlert(1)).toBeUndefined();
+        expect(await store.getAlert(2)).toBeUndefined();
+        expect(await store.getDigest(opened.kind === 'opened' ? opened.digest.id : 0)).toBeUndefined();
+      }),
+    );
   });
 }

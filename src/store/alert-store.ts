@@ -578,20 +578,23 @@ export class SqlAlertStore implements AlertStore {
   // Retention -------------------------------------------------------------------------------------------
 
   async prune(before: number): Promise<number> {
-    // Alerts past retention go with their deliveries, unless a fix was recorded against them (ranking counts
-    // those) or a digest still names them as its representative; those keep their title and lose the rest.
-    const keep = `(id IN (SELECT alert_id FROM fix_outcomes) OR id IN (SELECT representative_alert_id FROM digests)
-                   OR id IN (SELECT alert_id FROM corrections))`;
+    // Alerts past retention go with their deliveries, unless a fix or a correction was recorded against them
+    // (ranking and the corrections count those) or a digest still in use names them as its representative;
+    // those keep their title and lose the rest. A digest past retention lets its representative go too.
+    const keep = `(id IN (SELECT alert_id FROM fix_outcomes) OR id IN (SELECT alert_id FROM corrections)
+                   OR id IN (SELECT representative_alert_id FROM digests WHERE last_joined_at > ?))`;
     const results = await this.db.unit([
       stmt(
         `DELETE FROM deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE last_seen_at <= ? AND NOT ${keep})`,
+        before,
         before,
       ),
       stmt(
         `DELETE FROM alert_actions WHERE alert_id IN (SELECT id FROM alerts WHERE last_seen_at <= ? AND NOT ${keep})`,
         before,
+        before,
       ),
-      stmt(`DELETE FROM alerts WHERE last_seen_at <= ? AND NOT ${keep}`, before),
+      stmt(`DELETE FROM alerts WHERE last_seen_at <= ? AND NOT ${keep}`, before, before),
       stmt(
         `UPDATE alerts SET labels = '{}', description = '' WHERE last_seen_at <= ? AND (labels <> '{}' OR description <> '')`,
         before,
@@ -654,11 +657,13 @@ export class SqlAlertStore implements AlertStore {
     // `pending:<time>:<token>` while Alertmanager is asked; a reservation older than staleBefore was abandoned.
     const changes = await this.write(
       stmt(
-        `UPDATE alerts SET silence_id = ? WHERE id = ? AND (silence_id IS NULL
-           OR (silence_id LIKE 'pending:%' AND CAST(substr(silence_id, 9, 13) AS INTEGER) < ?))`,
+        `UPDATE alerts SET silence_id = ?, silenced_until = NULL WHERE id = ? AND (silence_id IS NULL
+           OR (silence_id LIKE 'pending:%' AND CAST(substr(silence_id, 9, 13) AS INTEGER) < ?)
+           OR (silence_id NOT LIKE 'pending:%' AND silenced_until <= ?))`,
         `pending:${String(now).padStart(13, '0')}:${token}`,
         alertId,
         staleBefore,
+        now,
       ),
     );
     return changes > 0;

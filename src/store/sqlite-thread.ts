@@ -53,6 +53,7 @@ const flush = () => {
   scheduled = false;
   const group = pending;
   pending = [];
+  if (group.length === 0) return;
   try {
     const results = db.transaction(() => group.map((unit) => runUnit(unit.statements)))();
     group.forEach((unit, i) => parentPort.postMessage({ id: unit.id, results: results[i] }));
@@ -68,6 +69,7 @@ const flush = () => {
 };
 parentPort.on('message', (message) => {
   if (message === 'close') {
+    if (pending.length > 0) flush(); // what was sent before close is committed first
     db.close();
     parentPort.close();
     return;
@@ -100,6 +102,7 @@ export class SqliteThreadDriver implements SqlDriver {
   >();
   private nextId = 1;
   private closed: Promise<void> | undefined;
+  private dead: Error | undefined;
   /** SQL texts already sent to the thread, by number. The store's texts are a fixed few dozen. */
   private readonly refs = new Map<string, number>();
 
@@ -114,14 +117,20 @@ export class SqliteThreadDriver implements SqlDriver {
       if (reply.error) waiter.reject(new SqliteThreadError(reply.error.message, reply.error.code));
       else waiter.resolve(reply.results ?? []);
     });
-    this.worker.on('error', (error) => {
-      for (const waiter of this.waiting.values()) waiter.reject(error);
+    // A thread that failed or ended answers nothing more: settle what waits, and refuse what comes, so that a
+    // request fails (500, logged) instead of hanging.
+    const fail = (error: unknown) => {
+      this.dead ??= error instanceof Error ? error : new Error(String(error));
+      for (const waiter of this.waiting.values()) waiter.reject(this.dead);
       this.waiting.clear();
-    });
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the SQLite writer thread ended (exit code ${code})`)));
   }
 
   unit(statements: readonly Statement[]): Promise<StatementResult[]> {
     if (this.closed) return Promise.reject(new Error('the database is closed'));
+    if (this.dead) return Promise.reject(this.dead);
     const texts: [number, string][] = [];
     const refs = statements.map((s) => {
       let ref = this.refs.get(s.sql);

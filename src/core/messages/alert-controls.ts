@@ -43,8 +43,12 @@ export function parentControls(alert: StoredAlert, options: ControlOptions, now:
   const state: string[] = [];
   if (alert.ackedBy)
     state.push(`:raised_hand: Acknowledged by ${mention(alert.ackedBy)} at ${utcTime(alert.ackedAt ?? now, now)}`);
-  const silenced = alert.silenceId !== undefined && !alert.silenceId.startsWith('pending:');
-  if (silenced && alert.silencedUntil !== undefined && alert.silencedUntil > now)
+  // A silence past its end is over in Alertmanager too: the alert may be silenced again.
+  const silenced =
+    alert.silenceId !== undefined &&
+    !alert.silenceId.startsWith('pending:') &&
+    (alert.silencedUntil === undefined || alert.silencedUntil > now);
+  if (silenced && alert.silencedUntil !== undefined)
     state.push(`:no_bell: Silenced in Alertmanager until ${utcTime(alert.silencedUntil, now)}`);
   const blocks: Block[] = state.length > 0 ? [context(state.join('   '))] : [];
   if (alert.status === 'resolved') return blocks;

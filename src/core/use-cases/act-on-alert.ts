@@ -139,7 +139,9 @@ export async function expireSilenceFromSlack(services: CoreServices, press: Aler
   const { alert } = found;
   const silenceId = press.value.slice(press.value.indexOf(':') + 1);
   if (!alert.silenceId || alert.silenceId !== silenceId) return { reply: 'That silence has already been expired.' };
-  const expired = await silences.expire(silenceId);
+  // A silence past its end time is over in Alertmanager (which answers an error to an expiry of it): forget it.
+  const over = alert.silencedUntil !== undefined && alert.silencedUntil <= services.clock.now();
+  const expired = over ? ({ ok: true, value: undefined } as const) : await silences.expire(silenceId);
   // Gone already in Alertmanager (expired there, or by its end time): forget it here as well.
   if (!expired.ok && expired.failure.kind !== 'not-found') {
     services.logger.warn(
@@ -180,9 +182,13 @@ async function editAndNote(services: CoreServices, alertId: number, note: SlackP
 function bestOf(services: CoreServices, alert: StoredAlert): Match | undefined {
   if (!alert.entryId) return undefined;
   const entry = services.entries.get(alert.entryId);
-  return entry && alert.confidence !== undefined
-    ? { id: entry.id, title: entry.title, confidence: alert.confidence, reasons: [] }
-    : undefined;
+  if (!entry) return undefined;
+  if (alert.confidence !== undefined)
+    return { id: entry.id, title: entry.title, confidence: alert.confidence, reasons: [] };
+  // No stored confidence (a correction was undone): ask the matcher again, as the resolve edit does.
+  return services.matcher
+    .match(`${alert.title}\n${alert.description}`, { statusCode: alert.statusCode })
+    .matches.find((m) => m.id === entry.id);
 }
 
 /** A link back to the alert's Slack thread, for Alertmanager's silence comment. */

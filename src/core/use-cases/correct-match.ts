@@ -14,6 +14,7 @@ import { renderAlertExplanation, renderAlertParent } from '../messages/alert-mes
 import type { SlackPayload } from '../messages/blocks.js';
 import { correctedNote, correctionControl, UNDO_VALUE } from '../messages/correction-messages.js';
 import type { StoredAlert } from '../ports.js';
+import { controlOptions } from './controls.js';
 import { rankedFixesFor } from './explain-query.js';
 import type { CoreServices } from './services.js';
 
@@ -115,7 +116,7 @@ export async function correctMatch(services: CoreServices, press: CorrectionPres
     const parent = await services.slack.updateMessage({
       channel: alert.channel,
       ts: alert.parentTs,
-      ...renderAlertParent(updated, best, services.clock.now()),
+      ...renderAlertParent(updated, best, services.clock.now(), controlOptions(services, updated)),
     });
     if (!parent.ok) services.logger.warn({ failure: parent.failure }, 'could not edit the corrected parent');
   }
