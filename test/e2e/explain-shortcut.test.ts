@@ -89,6 +89,25 @@ describe('"Explain with apierr" on any message', () => {
     expect(blockText(app.slack.thread(CHANNEL, message.ts)[0])).toContain('504');
   });
 
+  it('keeps the Post in thread button within Slack’s 2,000 characters for a long JSON error body', async () => {
+    const body = JSON.stringify({
+      error: {
+        code: 'UPSTREAM_TIMEOUT',
+        message: '504 Gateway Timeout "upstream request timeout"',
+        trace: 'x"y\\z'.repeat(300),
+      },
+    });
+    const message = { type: 'message', user: 'U04ONCALL9Z', text: body, ts: ts() };
+    await app.action(shortcut(message, { id: 'sc-long', callbackId: 'apierr_explain_private' }));
+    const answer = await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'sc-long');
+    const button = (answer.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'apierr_post_in_thread');
+    expect(button?.value.length).toBeGreaterThan(100);
+    expect(button?.value.length).toBeLessThanOrEqual(2000);
+    expect(JSON.parse(button?.value ?? '{}')).toMatchObject({ ts: message.ts });
+  });
+
   it('shows the explanation privately when apierr cannot post in the channel', async () => {
     const message = { ...datadogMessage(ts()), channel: CLOSED };
     await app.action(shortcut(message, { id: 'sc-closed', channel: CLOSED }));

@@ -7,7 +7,7 @@
  * @module
  */
 import { LISTEN_KEY_PREFIX } from '../listen/listened.js';
-import { readMessage, type SlackMessageLike } from '../listen/message-text.js';
+import { alertKey, readMessage, type SlackMessageLike } from '../listen/message-text.js';
 import type { Block, SlackPayload } from '../messages/blocks.js';
 import { actions, context } from '../messages/blocks.js';
 import { renderExplanation } from '../messages/command-messages.js';
@@ -124,10 +124,29 @@ export async function privateExplanation(
     ...(note ? [context(note)] : []),
     ...rendered.blocks.slice(0, 46),
     actions('post_in_thread', [
-      { text: 'Post in thread', actionId: POST_IN_THREAD_ACTION, value: JSON.stringify(target), style: 'primary' },
+      { text: 'Post in thread', actionId: POST_IN_THREAD_ACTION, value: buttonValue(target), style: 'primary' },
     ]),
   ];
   return { text: rendered.text, blocks };
+}
+
+/** Slack refuses a whole message whose button value is over 2,000 characters. */
+const MAX_BUTTON_VALUE = 2000;
+
+/** The target as the button's value, its description (then title) shortened until it fits Slack's limit. */
+function buttonValue(target: ThreadTarget): string {
+  const fitted = { ...target };
+  let value = JSON.stringify(fitted);
+  // JSON escaping can make a character up to six, so shorten and measure again rather than compute.
+  while (value.length > MAX_BUTTON_VALUE && fitted.description.length > 0) {
+    fitted.description = fitted.description.slice(0, Math.floor(fitted.description.length * 0.7));
+    value = JSON.stringify(fitted);
+  }
+  while (value.length > MAX_BUTTON_VALUE && fitted.title.length > 0) {
+    fitted.title = fitted.title.slice(0, Math.floor(fitted.title.length * 0.7));
+    value = JSON.stringify(fitted);
+  }
+  return value;
 }
 
 function parseTarget(value: string): ThreadTarget | undefined {
@@ -147,6 +166,7 @@ function parseTarget(value: string): ThreadTarget | undefined {
   }
 }
 
+/** The title is already read from the message: keyed as listening keys it, so the two never explain one message twice. */
 function keyOf(title: string): string {
-  return readMessage({ text: title })?.key ?? title.toLowerCase();
+  return alertKey(title);
 }
