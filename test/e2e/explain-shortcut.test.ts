@@ -90,13 +90,8 @@ describe('"Explain with apierr" on any message', () => {
   });
 
   it('keeps the Post in thread button within Slack’s 2,000 characters for a long JSON error body', async () => {
-    const body = JSON.stringify({
-      error: {
-        code: 'UPSTREAM_TIMEOUT',
-        message: '504 Gateway Timeout "upstream request timeout"',
-        trace: 'x"y\\z'.repeat(300),
-      },
-    });
+    // A title line, then a JSON body full of quotes and backslashes: escaping grows it in the button's value.
+    const body = `504 Gateway Timeout from the payments upstream\n${JSON.stringify({ trace: 'a"b\\c'.repeat(350) })}`;
     const message = { type: 'message', user: 'U04ONCALL9Z', text: body, ts: ts() };
     await app.action(shortcut(message, { id: 'sc-long', callbackId: 'apierr_explain_private' }));
     const answer = await app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'sc-long');
