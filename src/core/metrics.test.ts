@@ -3,7 +3,6 @@ import {
   boundedLabel,
   confidenceBucket,
   METRIC_DEFINITIONS,
-  noopMetrics,
   slashCommandKind,
   WEBHOOK_OUTCOMES,
   webhookOutcomeOf,
@@ -68,20 +67,5 @@ describe('the metrics port', () => {
       expect(definition.name).toMatch(/^apierr_[a-z_]+$/);
       expect(definition.name.endsWith('_total')).toBe(definition.type === 'counter');
     }
-  });
-
-  it('has a no-op implementation that accepts every call', () => {
-    expect(() => {
-      noopMetrics.webhookRequest('generic', 'accepted', 202);
-      noopMetrics.alertsReceived('generic', 3);
-      noopMetrics.alertMatched(undefined, undefined);
-      noopMetrics.slackCall('chat.update', 'ok', 0.1);
-      noopMetrics.retryAfterWait(30);
-      noopMetrics.deliveryFailed();
-      noopMetrics.digestOpened();
-      noopMetrics.fixRecorded('http-429');
-      noopMetrics.correction();
-      noopMetrics.slashCommand('help');
-    }).not.toThrow();
   });
 });

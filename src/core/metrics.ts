@@ -151,7 +151,7 @@ export interface Metrics {
   slashCommand(kind: SlashCommandKind): void;
 }
 
-/** Counts nothing: the default where no metrics are wanted (tests, the CLI). */
+/** Counts nothing: a base for fakes that record only the calls a test looks at. */
 export const noopMetrics: Metrics = {
   webhookRequest() {},
   alertsReceived() {},

@@ -440,6 +440,17 @@ export interface SlackPort {
 /** The metadata event type apierr tags its messages with. */
 export const MESSAGE_EVENT_TYPE = 'apierr_message';
 
+/** The ts of the message apierr posted with `key` in its metadata, among a history or replies page. */
+export function findKeyedMessage(
+  messages: readonly { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[],
+  key: string,
+): { ts: string } | undefined {
+  const found = messages.find(
+    (m) => m.metadata?.event_type === MESSAGE_EVENT_TYPE && m.metadata.event_payload?.key === key,
+  );
+  return found?.ts ? { ts: found.ts } : undefined;
+}
+
 /**
  * The `metadata` of a message apierr posts: its idempotency key (to find it again after an interrupted post)
  * and the webhook request behind it (one id from the sender's request to the Slack message). Slack shows

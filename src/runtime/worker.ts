@@ -68,7 +68,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Built once per isolate: the configuration, the knowledge base and its matcher do not change while it lives.
 let cached: { vars: string; config: Config; logger: Logger; slack: SlackPort } | undefined;
-let knowledge: { matcher: Matcher; entries: ReadonlyMap<string, Entry>; size: number } | undefined;
+let knowledge: { matcher: Matcher; entries: ReadonlyMap<string, Entry>; entryIds: string[]; size: number } | undefined;
 
 function configOf(env: WorkerEnv): { config: Config; logger: Logger; slack: SlackPort } {
   const vars = Object.fromEntries(
@@ -93,6 +93,7 @@ function knowledgeBase() {
     knowledge = {
       matcher: createMatcher(bundle.entries),
       entries: indexEntries(bundle.entries),
+      entryIds: bundle.entries.map((entry) => entry.id),
       size: bundle.entries.length,
     };
   }
@@ -103,7 +104,7 @@ const clock: Clock = { now: () => Date.now() };
 
 /** Counters of one request (or one drainer pass), added up in D1 when it ends: every isolate sees the sums. */
 function newMetrics(): BufferedMetrics {
-  return bufferedMetrics({ sources: SOURCE_NAMES, entryIds: [...knowledgeBase().entries.keys()] });
+  return bufferedMetrics({ sources: SOURCE_NAMES, entryIds: knowledgeBase().entryIds });
 }
 
 function coreServices(env: WorkerEnv, metrics: BufferedMetrics): CoreServices & { config: Config } {
@@ -201,10 +202,12 @@ function workerExposition(core: CoreServices) {
   });
 }
 
-/** Adds what a request or a drainer pass counted to the shared counters. */
-function flushMetrics(core: CoreServices, metrics: BufferedMetrics): Promise<void> {
+/** Adds what a request or a drainer pass counted to the shared counters (nothing when it counted nothing). */
+function flushMetrics(core: Pick<CoreServices, 'store' | 'logger'>, metrics: BufferedMetrics): Promise<void> {
+  const increments = metrics.drain();
+  if (increments.length === 0) return Promise.resolve();
   return core.store
-    .addCounters(metrics.drain())
+    .addCounters(increments)
     .catch((error: unknown) => core.logger.warn({ err: String(error) }, 'could not store metrics'));
 }
 
@@ -220,7 +223,7 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
     const metrics = newMetrics();
     const response = await app.fetch(request, { ...env, [METRICS]: metrics }, ctx as never);
-    ctx.waitUntil(flushMetrics(coreServices(env, metrics), metrics));
+    ctx.waitUntil(flushMetrics({ store: openD1Store(env.DB), logger: configOf(env).logger }, metrics));
     return response;
   },
 

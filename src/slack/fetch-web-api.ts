@@ -5,8 +5,8 @@
  * @module
  */
 import {
+  findKeyedMessage,
   type Logger,
-  MESSAGE_EVENT_TYPE,
   messageMetadata,
   type SlackMessage,
   type SlackPort,
@@ -117,16 +117,9 @@ export function createFetchSlack(options: FetchSlackOptions): SlackPort {
             'conversations.history',
             { channel, oldest: (since / 1000).toFixed(6), include_all_metadata: true, limit: 200 },
           ];
-      return call(method as string, args as Record<string, unknown>, (answer) => {
-        const messages = (answer.messages ?? []) as {
-          ts?: string;
-          metadata?: { event_type?: string; event_payload?: { key?: unknown } };
-        }[];
-        const found = messages.find(
-          (m) => m.metadata?.event_type === MESSAGE_EVENT_TYPE && m.metadata.event_payload?.key === key,
-        );
-        return found?.ts ? { ts: found.ts } : undefined;
-      });
+      return call(method as string, args as Record<string, unknown>, (answer) =>
+        findKeyedMessage((answer.messages ?? []) as Parameters<typeof findKeyedMessage>[0], key),
+      );
     },
   };
 }

@@ -7,8 +7,8 @@
  */
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import {
+  findKeyedMessage,
   type Logger,
-  MESSAGE_EVENT_TYPE,
   messageMetadata,
   type SlackFailure,
   type SlackMessage,
@@ -81,11 +81,7 @@ export function createWebApiSlack(options: WebApiSlackOptions): SlackPort & { cl
               include_all_metadata: true,
               limit: 200,
             });
-        const found = (answer.messages ?? []).find((m) => {
-          const metadata = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
-          return metadata?.event_type === MESSAGE_EVENT_TYPE && metadata.event_payload?.key === key;
-        });
-        return found?.ts ? { ts: found.ts } : undefined;
+        return findKeyedMessage((answer.messages ?? []) as Parameters<typeof findKeyedMessage>[0], key);
       });
     },
     publishHome(userId: string, view: { type: 'home'; blocks: readonly object[] }) {

@@ -29,7 +29,8 @@ export interface SqliteStoreHandle {
   close(): void;
 }
 
-export function openSqliteStore(path: string): SqliteStoreHandle {
+/** Opens the file (creating its folder), in WAL mode with `synchronous=FULL`, and applies the migrations. */
+function openMigrated(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -39,6 +40,11 @@ export function openSqliteStore(path: string): SqliteStoreHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS_DIR });
+  return sqlite;
+}
+
+export function openSqliteStore(path: string): SqliteStoreHandle {
+  const sqlite = openMigrated(path);
   const driver = new SqliteDriver(sqlite);
   return { store: new SqlAlertStore(driver), sqlite, close: () => sqlite.close() };
 }
@@ -48,7 +54,7 @@ export function openSqliteStore(path: string): SqliteStoreHandle {
  * that commits and their fsyncs never stall the event loop. Migrations run here first, on the main thread.
  */
 export function openThreadedSqliteStore(path: string): { store: AlertStore; close(): Promise<void> } {
-  openSqliteStore(path).close();
+  openMigrated(path).close();
   const driver = new SqliteThreadDriver(path);
   return { store: new SqlAlertStore(driver), close: () => driver.close() };
 }

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_CHANNEL, startTestApp, TEAM_ID, type TestApp } from '../helpers/app-harness.js';
+import { sharePressPayload } from '../helpers/slack-signing.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -245,16 +246,7 @@ describe('hostile text never becomes a mention or a link in Slack', () => {
         for (const value of [share, query]) {
           if (value === undefined) continue;
           const responseId = `share-${++n}`;
-          await app.action({
-            type: 'block_actions',
-            user: { id: 'U04ONCALL9Z', team_id: TEAM_ID },
-            team: { id: TEAM_ID },
-            api_app_id: 'A07BOT12345',
-            container: { type: 'message', is_ephemeral: true },
-            response_url: app.slack.responseUrl(responseId),
-            trigger_id: '1.2.3',
-            actions: [{ type: 'button', action_id: 'apierr_share', block_id: 'share', value, action_ts: '1' }],
-          });
+          await app.action(sharePressPayload({ team: TEAM_ID, responseUrl: app.slack.responseUrl(responseId), value }));
           const shared = await app.slack.waitFor((c) => c.responseId === responseId, 5000);
           expectNoControlSequences('share', shared.args);
         }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_CHANNEL, blockText, startTestApp, TEAM_ID, type TestApp } from '../helpers/app-harness.js';
-import { buttonPressPayload, newEventId, signSlackRequest } from '../helpers/slack-signing.js';
+import { buttonPressPayload, newEventId, sharePressPayload, signSlackRequest } from '../helpers/slack-signing.js';
 
 let app: TestApp;
 
@@ -195,16 +195,7 @@ describe('/apierr', () => {
 });
 
 async function pressShare(id: string, value: string) {
-  await app.action({
-    type: 'block_actions',
-    user: { id: 'U04ONCALL9Z', team_id: TEAM_ID },
-    team: { id: TEAM_ID },
-    api_app_id: 'A07BOT12345',
-    container: { type: 'message', is_ephemeral: true },
-    response_url: app.slack.responseUrl(id),
-    trigger_id: '1.2.3',
-    actions: [{ type: 'button', action_id: 'apierr_share', block_id: 'share', value, action_ts: '1' }],
-  });
+  await app.action(sharePressPayload({ team: TEAM_ID, responseUrl: app.slack.responseUrl(id), value }));
   return app.slack.waitFor((c) => c.method === 'response_url' && c.responseId === id, 5000);
 }
 

@@ -5,67 +5,41 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerMessage, LISTEN_CHANNEL, personMessage } from '../fixtures/listened-messages.js';
-import { ALERT_CHANNEL, API_TOKEN, blockText, SIGNING_SECRET, TEAM_ID, WEBHOOK_TOKEN } from '../helpers/app-harness.js';
-import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
-import { eventBody, interactivityBody, newEventId, signSlackRequest } from '../helpers/slack-signing.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
+import { ALERT_CHANNEL, API_TOKEN, blockText, TEAM_ID } from '../helpers/app-harness.js';
+import type { FakeSlack } from '../helpers/fake-slack.js';
+import { eventBody, interactivityBody, newEventId } from '../helpers/slack-signing.js';
+import { startWorkerApp, type WorkerApp } from '../helpers/worker-app.js';
+import type { WorkerProcess } from '../helpers/worker-process.js';
 
 const TEAM_A = 'C07TEAMA001';
 const TEAM_B = 'C07TEAMB001';
 
+let app: WorkerApp;
 let slack: FakeSlack;
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM_ID, firstTsSeconds: Math.floor(Date.now() / 1000) });
-  worker = await startWorker({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_ALERT_CHANNEL: ALERT_CHANNEL,
+  app = await startWorkerApp({
     SLACK_LISTEN_CHANNELS: LISTEN_CHANNEL,
     SLACK_ALLOWED_CHANNELS: `${ALERT_CHANNEL},${TEAM_A},${TEAM_B}`,
-    WEBHOOK_TOKEN,
-    API_TOKEN,
-    SLACK_POST_INTERVAL_MS: '50',
-    STORM_THRESHOLD: '1000',
   });
+  ({ slack, worker } = app);
 }, 90_000);
 afterAll(async () => {
-  await worker?.stop();
-  await slack?.close();
+  await app?.close();
 });
 
 let seq = 0;
 const ts = () => `${1_780_000_000 + ++seq}.000300`;
 
-const signed = (body: string, contentType: string) =>
-  fetch(`${worker.url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      ...signSlackRequest({ signingSecret: SIGNING_SECRET, body, timestamp: Math.floor(Date.now() / 1000) }),
-    },
-    body,
-  });
+const signed = (body: string, contentType: string) => app.signed(body, contentType);
 
 const event = (e: Record<string, unknown>, eventId = newEventId()) =>
   signed(eventBody(e, { event_id: eventId }), 'application/json');
 
-const webhook = (query: string, body: unknown) =>
-  fetch(`${worker.url}/webhooks/generic${query}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` },
-    body: JSON.stringify(body),
-  });
+const webhook = (query: string, body: unknown) => app.webhook('generic', body as object, query);
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${worker.output().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const eventually = (check: () => boolean, what: string, timeoutMs?: number) => app.eventually(check, what, timeoutMs);
 
 const quiet = (ms = 1000) => new Promise((resolve) => setTimeout(resolve, ms));
 

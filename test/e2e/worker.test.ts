@@ -3,70 +3,31 @@
  * Durable Object), Slack's Web API faked on 127.0.0.1, requests signed as Slack signs them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ALERT_CHANNEL,
-  API_TOKEN,
-  blockText,
-  SIGNING_SECRET,
-  TEAM_ID,
-  WEBHOOK_TOKEN,
-  webhookFixture,
-} from '../helpers/app-harness.js';
-import { type FakeMessage, type FakeSlack, startFakeSlack } from '../helpers/fake-slack.js';
+import { ALERT_CHANNEL, API_TOKEN, blockText, TEAM_ID, webhookFixture } from '../helpers/app-harness.js';
+import type { FakeMessage, FakeSlack } from '../helpers/fake-slack.js';
 import { findBinary, inCI, PROMETHEUS_INSTALL_HINT, runTool } from '../helpers/prometheus.js';
-import { eventBody, newEventId, signSlackRequest, slashCommandBody } from '../helpers/slack-signing.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
+import { eventBody, newEventId, slashCommandBody } from '../helpers/slack-signing.js';
+import { startWorkerApp, type WorkerApp } from '../helpers/worker-app.js';
+import type { WorkerProcess } from '../helpers/worker-process.js';
 
+let app: WorkerApp;
 let slack: FakeSlack;
 let worker: WorkerProcess;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM_ID, firstTsSeconds: Math.floor(Date.now() / 1000) });
-  worker = await startWorker({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_ALERT_CHANNEL: ALERT_CHANNEL,
-    WEBHOOK_TOKEN,
-    API_TOKEN,
-    SLACK_POST_INTERVAL_MS: '50',
-    // These tests are about single alerts, not storm digests.
-    STORM_THRESHOLD: '1000',
-    METRICS_TOKEN: 'test-metrics-token',
-  });
+  app = await startWorkerApp({ METRICS_TOKEN: 'test-metrics-token' });
+  ({ slack, worker } = app);
 }, 90_000);
 afterAll(async () => {
-  await worker?.stop();
-  await slack?.close();
+  await app?.close();
 });
 
-const webhook = (source: string, body: string | object) =>
-  fetch(`${worker.url}/webhooks/${source}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_TOKEN}` },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-
-const signed = (body: string, contentType: string, secret = SIGNING_SECRET) =>
-  fetch(`${worker.url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      ...signSlackRequest({ signingSecret: secret, body, timestamp: Math.floor(Date.now() / 1000) }),
-    },
-    body,
-  });
+const webhook = (source: string, body: string | object) => app.webhook(source, body);
+const signed = (body: string, contentType: string, secret?: string) => app.signed(body, contentType, secret);
 
 const parents = () => slack.messages(ALERT_CHANNEL).filter((m) => !m.thread_ts);
 
-/** Waits until `check` holds (the outbox works after the answer, in the Durable Object). */
-async function eventually(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${worker.output().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const eventually = (check: () => boolean, what: string) => app.eventually(check, what);
 
 const quiet = (ms = 800) => new Promise((resolve) => setTimeout(resolve, ms));
 

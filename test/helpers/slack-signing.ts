@@ -205,3 +205,21 @@ export function buttonPressPayload(press: {
     ],
   };
 }
+
+/** A block_actions payload: someone pressed "Share in channel" (`value`) under an ephemeral /apierr answer. */
+export function sharePressPayload(press: {
+  team: string;
+  responseUrl: string;
+  value: string;
+}): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: 'U04ONCALL9Z', team_id: press.team },
+    team: { id: press.team },
+    api_app_id: 'A07BOT12345',
+    container: { type: 'message', is_ephemeral: true },
+    response_url: press.responseUrl,
+    trigger_id: '1.2.3',
+    actions: [{ type: 'button', action_id: 'apierr_share', block_id: 'share', value: press.value, action_ts: '1' }],
+  };
+}

@@ -57,7 +57,7 @@ export async function drainChannel(
   let blocked = false;
   try {
     const due = await store.dueDeliveries(clock.now(), options.batch ?? 50, channel);
-    for (const delivery of due) {
+    for (const [i, delivery] of due.entries()) {
       // On shutdown, finish the delivery in hand and leave the rest queued for the next start.
       if (stopping()) return result;
       // Keep the channel's order: once one delivery must wait for the pace, the later ones wait too.
@@ -65,8 +65,9 @@ export async function drainChannel(
         blocked = true;
         break;
       }
-      // Renew the lease before each delivery, so a long pass is never taken over while it posts.
-      if (!(await store.claimChannel(channel, owner, clock.now(), leaseMs))) break;
+      // Renew the lease before each later delivery (the claim above covers the first), so a long pass is never
+      // taken over while it posts.
+      if (i > 0 && !(await store.claimChannel(channel, owner, clock.now(), leaseMs))) break;
       const outcome = await deliver(services, delivery, policy);
       // Joining a storm's digest sends nothing, so it costs the channel nothing; a failed call still counts.
       const sent = outcome.state === 'sent' ? outcome.slackCalls : 1;
